@@ -1,0 +1,262 @@
+"""Actor resolution: from a noun phrase in the parse to a coded actor (country + sector).
+
+Evidence inside the phrase comes from the actor terms the ``dyads_actor_terms`` component marked
+(country names, demonyms, capitals, organisations, sector words, known people). Evidence from the
+rest of the story is kept in a ``StoryMemory``: a person named with a title ("Russian Foreign Minister
+Sergey Lavrov") is remembered, so a later bare "Lavrov" resolves too; pronouns and plural references
+("he", "they", "the two sides", "his country") resolve to the actors they stand for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .models import Actor
+
+# Dependents that end a noun phrase: what follows them is another participant or another clause.
+PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp", "xcomp", "parataxis",
+                 "dep", "mark", "nummod_", "npadvmod"}
+# Prepositions that stay inside an actor phrase ("Minister of Defence of Syria", "rebels from Homs").
+PHRASE_PREPS = {"of", "from"}
+SINGULAR_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
+# Nouns that refer back to the participants when counted ("the two sides", "both countries").
+GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "government", "nation",
+               "president", "foreign minister", "state", "official"}
+# Nouns that, owned by a pronoun, mean the owner's country ("his country", "their government").
+HOME_NOUNS = {"country": None, "nation": None, "government": "GOV", "state": None, "people": "CVL"}
+STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
+
+
+@dataclass
+class StoryMemory:
+    """What the story told so far about its participants."""
+
+    people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    last_person: Actor | None = None
+    last_group: list[Actor] = field(default_factory=list)
+    country_counts: Counter = field(default_factory=Counter)
+
+    @property
+    def home_country(self) -> str | None:
+        """The country the story is mostly about: default for unqualified state actors."""
+        if not self.country_counts:
+            return None
+        (country, n), *rest = self.country_counts.most_common(2)
+        if rest and rest[0][1] == n:
+            return None  # no clear focus
+        return country
+
+    def remember_group(self, actors: list[Actor]) -> None:
+        """Remember a set of participants that "they" / "the two sides" may later stand for."""
+        distinct = _distinct(actors)
+        if len(distinct) >= 2:
+            self.last_group = distinct
+
+
+def _distinct(actors: list[Actor]) -> list[Actor]:
+    seen, out = set(), []
+    for a in actors:
+        key = a.code or a.text.lower()
+        if a.is_resolved and key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+class ActorResolver:
+    """Resolves noun phrases of one story. Create one per story (it carries the story's memory)."""
+
+    def __init__(self, doc: Doc, term_lookup, story_date: str | None = None):
+        self.doc = doc
+        self.term_lookup = term_lookup
+        self.story_date = story_date
+        self.memory = StoryMemory()
+        self.terms_at: dict[int, Span] = {}
+        for span in doc.spans.get("dyads_terms", []):
+            term = term_lookup(span)
+            if term is None or not self._valid(term):
+                continue
+            for i in range(span.start, span.end):
+                self.terms_at[i] = span
+            if term.country and term.kind in ("country", "demonym", "capital", "government"):
+                self.memory.country_counts[term.country] += 1
+        self.person_at: dict[int, Span] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                for i in range(ent.start, ent.end):
+                    self.person_at[i] = ent
+
+    def _valid(self, term) -> bool:
+        """People's roles are date-bounded: only count a role held on the story's date."""
+        if term.kind != "person" or not self.story_date:
+            return True
+        return ((term.valid_from is None or term.valid_from <= self.story_date)
+                and (term.valid_to is None or self.story_date <= term.valid_to))
+
+    # ------------------------------------------------------------------ phrases
+    def resolve(self, head: Token) -> list[Actor]:
+        """All actors a phrase headed by ``head`` stands for (conjuncts give compound actors)."""
+        actors: list[Actor] = []
+        shared_country = None
+        for h in self._conjuncts(head):
+            # "the Russian leadership, government and people": a modifier of the first conjunct
+            # qualifies the others
+            found = self._resolve_one(h, shared_country)
+            if found and shared_country is None and found[0].country and h.i == head.i:
+                shared_country = found[0].country
+            actors.extend(found)
+        return actors
+
+    def _conjuncts(self, head: Token) -> list[Token]:
+        out = [head]
+        for child in head.children:
+            if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                if self._is_apposition(head, child):
+                    continue
+                out.extend(self._conjuncts(child))
+        return out
+
+    def _is_apposition(self, head: Token, conj: Token) -> bool:
+        """"Russian Foreign Minister, Sergey Lavrov": a name after a title and a comma, with no
+        "and", is the same person (the parser often calls it a conjunct)."""
+        between = self.doc[head.i + 1:conj.left_edge.i]
+        return (conj.i in self.person_at and not any(t.dep_ == "cc" for t in between)
+                and any(t.text == "," for t in between))
+
+    def phrase_tokens(self, head: Token) -> list[Token]:
+        keep = [head]
+        stack = [c for c in head.children]
+        while stack:
+            tok = stack.pop()
+            if tok.dep_ in PHRASE_BREAKS and not (tok.dep_ == "prep" and tok.lower_ in PHRASE_PREPS):
+                if not (tok.dep_ == "conj" and self._is_apposition(head, tok)):
+                    continue
+            keep.append(tok)
+            stack.extend(tok.children)
+        return sorted(keep, key=lambda t: t.i)
+
+    def _resolve_one(self, head: Token, shared_country: str | None = None) -> list[Actor]:
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in PLURAL_PRONOUNS:
+            return self._pronoun(head)
+        tokens = self.phrase_tokens(head)
+        start_tok, end_tok = tokens[0], tokens[-1]
+        while start_tok.is_punct and start_tok.i < end_tok.i:
+            start_tok = self.doc[start_tok.i + 1]
+        while end_tok.is_punct and end_tok.i > start_tok.i:
+            end_tok = self.doc[end_tok.i - 1]
+        span = self.doc[start_tok.i:end_tok.i + 1]
+        if self._is_group_reference(head, tokens) and self.memory.last_group:
+            return list(self.memory.last_group)
+        country = sector = code = None
+        person = None
+        head_sector_distance = None
+        owner = None
+        for tok in tokens:
+            term_span = self.terms_at.get(tok.i)
+            if term_span is not None:
+                term = self.term_lookup(term_span)
+                if term.kind == "organization":
+                    if country is None:
+                        country, code = term.country, term.code
+                        if sector is None:
+                            sector = term.sector
+                elif term.kind == "agent":
+                    distance = abs(head.i - tok.i) if not (term_span.start <= head.i < term_span.end) else 0
+                    if head_sector_distance is None or distance < head_sector_distance:
+                        sector, head_sector_distance = term.sector, distance
+                else:
+                    if country is None:
+                        country = term.country
+                    if term.sector and sector is None:
+                        sector = term.sector
+                    if term.kind == "person":
+                        person = term
+            if tok.dep_ == "poss" and tok.pos_ == "PRON":
+                owner = tok
+        names = [self.person_at[t.i] for t in tokens if t.i in self.person_at]
+        name = names[0] if names else None
+        if name is None and head.pos_ == "PROPN" and head.lower_ in self.memory.people:
+            name = self.doc[head.i:head.i + 1]  # a known surname the NER did not tag as a person
+        if name is not None and (country is None or sector is None):
+            known = self._recall_person(name)
+            if known:
+                country = country or known[0]
+                sector = sector or known[1]
+        if owner is not None and country is None and lower in HOME_NOUNS:
+            owned = self._pronoun(owner)
+            if owned:
+                country = owned[0].country
+                sector = sector or HOME_NOUNS[lower]
+        if country is None and shared_country and head.pos_ in ("NOUN",):
+            country = shared_country
+        if country is None and sector in STATE_SECTORS:
+            country = self.memory.home_country
+        if name is not None and (country or sector):
+            self._remember_person(name, country, sector)
+        actor = Actor(text=span.text, code=_code(country, sector, code), country=country, sector=sector,
+                      start=span.start_char, end=span.end_char)
+        if name is not None or person is not None:
+            self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
+        return [actor]
+
+    def is_actor_like(self, head: Token) -> bool:
+        """Does the head word itself name a participant (not e.g. "support" in "support of X")?"""
+        return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")
+                or head.lower_ in PLURAL_PRONOUNS)
+
+    def _is_group_reference(self, head: Token, tokens: list[Token]) -> bool:
+        if head.lemma_.lower() not in GROUP_NOUNS or head.tag_ not in ("NNS", "NNPS"):
+            return False
+        return any(t.lower_ in ("two", "both") for t in tokens)
+
+    def _pronoun(self, tok: Token) -> list[Actor]:
+        lower = tok.lower_
+        for anc in tok.ancestors:
+            # "organizations which continue their attacks": inside a relative clause the pronoun
+            # refers to the noun the clause describes
+            if anc.dep_ == "relcl" and anc.head.pos_ in ("NOUN", "PROPN"):
+                return self._resolve_one(anc.head)
+        if lower in SINGULAR_PRONOUNS and self.memory.last_person is not None:
+            return [self.memory.last_person]
+        if lower in PLURAL_PRONOUNS and self.memory.last_group:
+            return list(self.memory.last_group)
+        return []
+
+    # ------------------------------------------------------------------ people
+    def _recall_person(self, name: Span) -> tuple[str | None, str | None] | None:
+        for key in (name.text.lower(), name[-1].lower_):
+            if key in self.memory.people:
+                return self.memory.people[key]
+        return None
+
+    def _remember_person(self, name: Span, country: str | None, sector: str | None) -> None:
+        value = (country, sector)
+        self.memory.people.setdefault(name.text.lower(), value)
+        self.memory.people.setdefault(name[-1].lower_, value)
+
+    def learn_titles(self) -> None:
+        """Pre-pass over the story: remember every titled person, so that "Lavrov" resolves even
+        where the titled mention is not itself an event participant."""
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            head = ent.root
+            while head.dep_ in ("compound", "appos", "flat", "conj") and head.head.i != head.i \
+                    and head.head.pos_ in ("NOUN", "PROPN") and abs(head.head.i - head.i) <= 6:
+                head = head.head
+            saved = (self.memory.last_person, self.memory.last_group)
+            self._resolve_one(head)
+            self.memory.last_person, self.memory.last_group = saved
+
+
+def _code(country: str | None, sector: str | None, org_code: str | None) -> str | None:
+    if org_code:
+        return org_code
+    if country is None and sector is None:
+        return None
+    return f"{country or ''}{sector or ''}"

@@ -1,0 +1,321 @@
+"""The coder: stories in, explained events out.
+
+``Coder.code(stories)`` runs the spaCy pipeline (``nlp.pipe``, optionally in several processes);
+the ``dyads_events`` component at its end turns each parsed story into events, which travel back
+from the worker processes as plain records in ``doc.user_data``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .actors import ActorResolver
+from .dates import resolve_date
+from .events import FRAMED, Trigger, TriggerFinder
+from .knowledge import Knowledge
+from .models import Actor, Event, Location, Span as TextSpan, Story, make_event_id
+from .nlp import load_pipeline
+
+EVENTS_KEY = "dyads_events"
+PLACES_KEY = "dyads_places"
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
+# Reporting verbs: an event in their complement is the news, the "said" is not.
+DEFAULT_BATCH = 16
+
+
+class EventCoderComponent:
+    """spaCy component: codes the events of one story (a Doc) into ``doc.user_data``."""
+
+    def __init__(self, nlp: Language, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.finder = TriggerFinder(nlp.vocab, knowledge)
+        self.term_lookup = nlp.get_pipe("dyads_actor_terms").term
+        modality = knowledge.modality
+        self.hypothetical_aux = set(modality["hypothetical_aux"])
+        self.intent_aux = set(modality["intent_aux"])
+        self.negation = set(modality["negation"])
+        self.obligation_aux = set(modality["obligation_aux"])
+        self.intent_adjectives = set(modality["intent_adjectives"])
+        self.light_verbs = set(modality["light_verbs"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        story = getattr(doc, "_context", None)
+        doc_id = getattr(story, "id", None) or "doc"
+        story_date: date | None = getattr(story, "date", None)
+        events = self.code_doc(doc, doc_id, story_date)
+        doc.user_data[EVENTS_KEY] = [_to_wire(e) for e in events]
+        doc.user_data[PLACES_KEY] = [(e.start_char, e.end_char, e.label_) for e in doc.ents
+                                     if e.label_ in PLACE_LABELS]
+        return doc
+
+    # ------------------------------------------------------------------ one story
+    def code_doc(self, doc: Doc, doc_id: str, story_date: date | None) -> list[Event]:
+        resolver = ActorResolver(doc, self.term_lookup, story_date.isoformat() if story_date else None)
+        resolver.learn_titles()
+        triggers = self.finder.find(doc)
+        by_head = {t.head.i: t for t in triggers}
+        governor_of: dict[int, Trigger] = {}
+        reporter_of: dict[int, Trigger] = {}
+        for trig in triggers:
+            head = trig.head
+            above = by_head.get(head.head.i) if head.head.i != head.i else None
+            if above is None or head.dep_ not in FRAMED:
+                continue
+            if above.pattern.governs:
+                governor_of[head.i] = above
+            elif above.pattern.cameo == "010" and _aux(head) & self.obligation_aux:
+                reporter_of[head.i] = above  # "X said Y must withdraw": X demands
+        framing = {g.head.i for g in governor_of.values()} | {r.head.i for r in reporter_of.values()}
+        framing |= _nouns_inside_verbs(triggers, self.light_verbs)
+        sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
+        events = []
+        for trig in triggers:
+            if trig.head.i in framing:
+                continue  # its meaning is carried by the event it frames
+            event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
+                                sentence_index, reporter_of.get(trig.head.i))
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _event(self, doc: Doc, doc_id: str, story_date: date | None, trig: Trigger,
+               governor: Trigger | None, resolver: ActorResolver, sentence_index: dict,
+               reporter: Trigger | None = None) -> Event | None:
+        pattern = trig.pattern
+        cameo = pattern.cameo
+        anchor = governor.head if governor else trig.head  # the verb that carries subject and modality
+        if governor is None and trig.head.dep_ == "xcomp" and trig.head.head.lemma_ in self.intent_adjectives:
+            anchor = trig.head.head  # "is ready to send": the subject and modality sit on the copula
+        negated = any(_is_negation(c, self.negation) for t in {anchor, trig.head} for c in t.children)
+        hypothetical = False
+        if governor is not None:
+            kind = governor.pattern.governs
+            if kind == "hypothetical":
+                hypothetical = True
+            elif kind == "negate":
+                negated = True
+            else:
+                cameo = self.knowledge.recode_for(kind, cameo) or cameo
+        auxes = _aux(anchor) | _aux(trig.head)
+        if reporter is not None:
+            cameo = self.knowledge.recode_for("demand", cameo) or cameo
+        elif auxes & self.hypothetical_aux:
+            hypothetical = True
+        elif (auxes & self.intent_aux or anchor.lemma_ in self.intent_adjectives) and governor is None \
+                and not cameo.startswith(("01", "02", "03")):
+            cameo = self.knowledge.recode_for("intent", cameo) or cameo
+
+        actor_head, passive = self.finder.subject_of(anchor)
+        roles = pattern.recipient or self.knowledge.default_recipients[
+            "verb" if trig.head.pos_ in ("VERB", "AUX") else "noun"]
+        if governor is not None and governor.pattern.governs in ("appeal", "demand", "threaten"):
+            recipient_heads = self.finder.recipient_heads(governor, ["dobj", "prep:on", "prep:to"])
+            recipient_heads += self.finder.recipient_heads(trig, roles)
+        else:
+            recipient_heads = self.finder.recipient_heads(trig, roles)
+        if passive and pattern.passive_recipient:
+            recipient_heads = [c for c in anchor.children if c.dep_ in ("nsubjpass", "csubjpass")]
+
+        actors = resolver.resolve(actor_head) if actor_head is not None else []
+        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head)
+        if reporter is not None:  # the speaker demands; the one who must act is the target
+            speaker, _ = self.finder.subject_of(reporter.head)
+            recipients = actors
+            actors = resolver.resolve(speaker) if speaker is not None else []
+        reciprocal = pattern.reciprocal
+        if pattern.reciprocal and not recipients and len(actors) >= 2:
+            actors, recipients = actors[:1], actors[1:]
+        if not actors and not recipients and pattern.weight < 0.5:
+            return None  # a light verb with no participant reports nothing
+        resolver.memory.remember_group(actors + recipients if reciprocal else actors)
+
+        info = self.knowledge.code_info(cameo)
+        sent = trig.head.sent
+        when = self._date(sent, trig.head, story_date)
+        confidence = self._confidence(pattern.weight, trig.head, actors, recipients, negated, hypothetical)
+        trigger_span = TextSpan(trig.span.text, trig.span.start_char, trig.span.end_char)
+        if governor is not None:
+            lo = min(governor.span.start_char, trig.span.start_char)
+            hi = max(governor.span.end_char, trig.span.end_char)
+            trigger_span = TextSpan(doc.text[lo:hi], lo, hi)
+        rule = pattern.id if governor is None else f"{governor.pattern.id}>{pattern.id}"
+        mode = pattern.mode or info.plover_mode
+        event = Event(
+            event_id=make_event_id(doc_id, sentence_index.get(sent.start, 0), trig.span.start_char, cameo,
+                                   actors, recipients),
+            doc_id=doc_id, sentence_index=sentence_index.get(sent.start, 0), sentence=sent.text.strip(),
+            date=when.isoformat() if when else None, cameo=cameo, event_type=info.plover_type,
+            mode=mode if info.plover_type else None, quad_class=info.quad_class, goldstein=info.goldstein,
+            actor=actors, recipient=recipients, trigger=trigger_span, rule=rule,
+            confidence=round(confidence, 3), location=self._location(trig.head),
+            negated=negated, hypothetical=hypothetical, reciprocal=reciprocal, cameo_label=info.label,
+            sentence_start=sent.start_char + (len(sent.text) - len(sent.text.lstrip())),
+        )
+        return event
+
+    def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
+                         actor_head: Token | None) -> list[Actor]:
+        taken = {(a.start, a.end) for a in actors}
+        for head in heads:
+            if actor_head is not None and head.i == actor_head.i:
+                continue
+            if not resolver.is_actor_like(head):
+                # "the support of the Russian leadership": the participant is inside the object
+                for child in head.children:
+                    if child.dep_ == "prep" and child.lower_ in ("of", "to", "for"):
+                        obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                        if obj is not None:
+                            inner = [a for a in resolver.resolve(obj) if a.is_resolved]
+                            if inner:
+                                return inner
+            found = [a for a in resolver.resolve(head) if (a.start, a.end) not in taken]
+            found = [a for a in found if a.is_resolved or (_is_named(head) and head.ent_type_ not in NOT_ACTORS)]
+            if found:
+                return found
+        return []
+
+    def _date(self, sent: Span, head: Token, story_date: date | None) -> date | None:
+        best = None
+        for ent in sent.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            attached = any(anc.i == head.i for anc in ent.root.ancestors)
+            resolved = resolve_date(ent.text, story_date)
+            if resolved is not None and (best is None or attached):
+                best = resolved
+                if attached:
+                    break
+        return best or story_date
+
+    def _location(self, head: Token) -> Location | None:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
+                for tok in prep.subtree:
+                    if tok.ent_type_ in PLACE_LABELS and tok.ent_iob_ == "B":
+                        ent = next(e for e in tok.sent.ents if e.start == tok.i)
+                        return Location(text=ent.text, country=None, start=ent.start_char, end=ent.end_char,
+                                        method="clause")
+        return None
+
+    @staticmethod
+    def _confidence(weight: float, head: Token, actors: list[Actor], recipients: list[Actor],
+                    negated: bool, hypothetical: bool) -> float:
+        """How sure the coder is that this is the sentence's event, as coded: the pattern's prior,
+        resolved participants, and whether the trigger is in the main clause."""
+        main = head.dep_ == "ROOT" or all(
+            t.dep_ in ("ROOT", "ccomp", "conj", "xcomp", "parataxis") for t in [head, *head.ancestors])
+        score = 0.15 + 0.45 * weight
+        score += 0.15 if any(a.is_resolved for a in actors) else 0.0
+        score += 0.1 if any(a.is_resolved for a in recipients) else 0.0
+        score += 0.1 if main else 0.0
+        if negated or hypothetical:
+            score *= 0.6
+        return max(0.01, min(0.99, score))
+
+
+def _aux(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[int]:
+    """Triggers that restate another: a noun under a verb of the same family ("discussed in a
+    telephone call") is coded on the verb; a light verb with an event noun as object ("held
+    talks", "launched an attack") is coded on the noun."""
+    roots = {t.head.i: t.pattern.cameo[:2] for t in triggers if t.head.pos_ in ("VERB", "AUX")}
+    inside = set()
+    for trig in triggers:
+        if trig.head.pos_ in ("VERB", "AUX"):
+            continue
+        if trig.head.dep_ == "dobj" and trig.head.head.lemma_ in light_verbs:
+            inside.add(trig.head.head.i)
+            continue
+        node = trig.head
+        for _ in range(3):  # noun -> (preposition ->) verb
+            node = node.head
+            if node.i in roots:
+                if roots[node.i] == trig.pattern.cameo[:2]:
+                    inside.add(trig.head.i)
+                break
+            if node.dep_ not in ("prep", "pobj", "dobj", "ROOT"):
+                break
+    return inside
+
+
+def _is_negation(token: Token, words: set[str]) -> bool:
+    return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ == "no" and token.lower_ in words)
+
+
+def _is_named(token: Token) -> bool:
+    return token.pos_ == "PROPN" or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _to_wire(event: Event) -> dict:
+    """An Event as a plain record that survives spaCy's inter-process serialisation."""
+    rec = event.to_record()
+    rec["sentence_start"] = event.sentence_start
+    return rec
+
+
+def _from_wire(rec: dict) -> Event:
+    rec = dict(rec)
+    rec["actor"] = [Actor(**a) for a in rec["actor"]]
+    rec["recipient"] = [Actor(**a) for a in rec["recipient"]]
+    rec["trigger"] = TextSpan(**rec["trigger"])
+    rec["location"] = Location(**rec["location"]) if rec.get("location") else None
+    return Event(**rec)
+
+
+class Coder:
+    """Codes stories into events. Loads the model and the dictionaries once.
+
+    ``n_process`` > 1 parses and codes in that many worker processes (spaCy's multiprocessing).
+    ``geocode`` resolves event places against the embedded gazetteer.
+    """
+
+    def __init__(self, dictionaries: Iterable[str] = (), n_process: int = 1, batch_size: int = DEFAULT_BATCH,
+                 geocode: bool = True, max_chars: int = 2_000_000):
+        self.nlp = load_pipeline(tuple(str(d) for d in dictionaries))
+        self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
+        self.n_process = n_process
+        self.batch_size = batch_size
+        self.geocode = geocode
+        self._places = None
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.nlp.get_pipe("dyads_events").knowledge
+
+    def code(self, stories: Iterable[Story]) -> Iterator[tuple[Story, list[Event]]]:
+        """(story, events) for each story, in input order."""
+        pairs = ((story.text, story) for story in stories)
+        for doc, story in self.nlp.pipe(pairs, as_tuples=True, n_process=self.n_process,
+                                        batch_size=self.batch_size):
+            events = [_from_wire(r) for r in doc.user_data.get(EVENTS_KEY, [])]
+            if self.geocode and events:
+                self._locate(story, doc, events)
+            yield story, events
+
+    def code_text(self, text: str, doc_id: str = "text", story_date: date | None = None) -> list[Event]:
+        """Convenience: the events of one text."""
+        return next(self.code([Story(id=doc_id, text=text, date=story_date)]))[1]
+
+    def _locate(self, story: Story, doc: Doc, events: list[Event]) -> None:
+        """Attach gazetteer places to the events (see dyads.geo)."""
+        try:
+            from .geo.resolve import PlaceResolver
+        except ImportError:  # geocoding not available in this installation
+            self.geocode = False
+            return
+        if self._places is None:
+            self._places = PlaceResolver()
+        spans = [(s, e) for s, e, _label in doc.user_data.get(PLACES_KEY, [])]
+        countries = sorted({a.country for ev in events for a in ev.actor + ev.recipient
+                            if a.country and len(a.country) == 3})
+        places = self._places.resolve(story.text, spans, context_countries=countries)
+        self._places.locate_events(story.text, events, places)

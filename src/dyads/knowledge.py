@@ -1,0 +1,212 @@
+"""Linguistic and codebook knowledge, loaded from the data files in ``dyads/data`` (and user files).
+
+Nothing is loaded at import time: ``Knowledge.load()`` reads the packaged YAML/TSV files, then any
+user dictionaries, which extend or override the packaged entries (same id / same phrase wins last).
+
+User dictionary format (YAML, every section optional)::
+
+    events:        [ ...entries as in data/events.yaml... ]
+    countries:     [ ...entries as in data/countries.yaml... ]
+    organizations: [ ...entries as in data/organizations.yaml... ]
+    agents:        { GOV: [phrase, ...], ... }
+    people:        [ ...entries as in data/people.yaml... ]
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+DATA_PACKAGE = "dyads.data"
+
+
+@dataclass(frozen=True)
+class CameoCode:
+    code: str
+    label: str
+    goldstein: float
+    quad_class: int
+    plover_type: str | None
+    plover_mode: str | None
+    plover_context: str | None
+
+
+@dataclass(frozen=True)
+class ActorTerm:
+    """What a phrase in the text tells about an actor.
+
+    kind: country | demonym | capital | government | organization | agent | person
+    """
+
+    phrase: str
+    kind: str
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None  # full code for organisations (e.g. IGOUNO)
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+
+@dataclass
+class EventPattern:
+    """One trigger pattern implementing one CAMEO code (see data/events.yaml for the fields)."""
+
+    id: str
+    cameo: str
+    verbs: list[str] = field(default_factory=list)
+    nouns: list[str] = field(default_factory=list)
+    object: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    recipient: list[str] = field(default_factory=list)
+    reciprocal: bool = False
+    mode: str | None = None
+    weight: float = 1.0
+    governs: str | None = None  # intent | threaten | refuse | appeal | demand | hypothetical | negate
+    passive_recipient: bool = True  # in "X was attacked", X is the recipient
+
+
+@dataclass
+class Knowledge:
+    cameo: dict[str, CameoCode]
+    actor_terms: dict[str, ActorTerm]  # keyed by normalised phrase
+    case_sensitive_terms: dict[str, ActorTerm]  # short all-capital forms: "US", "UN", "EU"
+    patterns: list[EventPattern]
+    recode: dict[str, dict[str, str]]  # governor kind -> {cameo root or "default": new code}
+    modality: dict[str, list[str]]
+    default_recipients: dict[str, list[str]]  # "verb" / "noun" -> roles used when a pattern names none
+    sources: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, user_files: Sequence[str | Path] = ()) -> Knowledge:
+        packaged = resources.files(DATA_PACKAGE)
+        sections: dict = {
+            "cameo": _read_cameo(packaged.joinpath("cameo.tsv").read_text("utf-8")),
+            "countries": _yaml(packaged.joinpath("countries.yaml").read_text("utf-8")) or [],
+            "organizations": _yaml(packaged.joinpath("organizations.yaml").read_text("utf-8")) or [],
+            "agents": _yaml(packaged.joinpath("agents.yaml").read_text("utf-8")) or {},
+            "people": _yaml(packaged.joinpath("people.yaml").read_text("utf-8")) or [],
+        }
+        events_doc = _yaml(packaged.joinpath("events.yaml").read_text("utf-8"))
+        sections["events"] = events_doc["events"]
+        recode = events_doc["recode"]
+        modality = events_doc["modality"]
+        defaults = events_doc["defaults"]
+        sources = ["dyads/data"]
+        for path in user_files:
+            doc = _yaml(Path(path).read_text("utf-8")) or {}
+            if not isinstance(doc, dict):
+                raise ValueError(f"{path}: a user dictionary must be a YAML mapping of sections")
+            unknown = set(doc) - {"events", "countries", "organizations", "agents", "people", "recode"}
+            if unknown:
+                raise ValueError(f"{path}: unknown sections {sorted(unknown)}")
+            for key in ("events", "countries", "organizations", "people"):
+                sections[key] = list(sections[key]) + list(doc.get(key) or [])
+            for sector, phrases in (doc.get("agents") or {}).items():
+                sections["agents"].setdefault(sector, [])
+                sections["agents"][sector] = list(sections["agents"][sector]) + list(phrases)
+            for kind, table in (doc.get("recode") or {}).items():
+                recode.setdefault(kind, {}).update(table)
+            sources.append(str(path))
+
+        terms: dict[str, ActorTerm] = {}
+        for term in _actor_terms(sections):
+            terms[_norm(term.phrase)] = term  # later entries (user files) override
+        case_sensitive = {k: v for k, v in terms.items() if _is_acronym(v.phrase)}
+        for key in case_sensitive:
+            del terms[key]
+        case_sensitive = {v.phrase: v for v in case_sensitive.values()}
+
+        patterns: dict[str, EventPattern] = {}
+        for entry in sections["events"]:
+            pattern = _pattern(entry, sections["cameo"])
+            patterns[pattern.id] = pattern
+        return cls(cameo=sections["cameo"], actor_terms=terms, case_sensitive_terms=case_sensitive,
+                   patterns=list(patterns.values()), recode=recode, modality=modality,
+                   default_recipients={"verb": defaults["verb_recipient"],
+                                       "noun": defaults["noun_recipient"]},
+                   sources=sources)
+
+    def code_info(self, code: str) -> CameoCode:
+        """The codebook entry of a CAMEO code (falling back to its parent for unknown sub-codes)."""
+        while code and code not in self.cameo:
+            code = code[:-1]
+        return self.cameo[code]
+
+    def recode_for(self, kind: str, cameo: str) -> str | None:
+        """New code when an event verb is governed by e.g. "threatened to" / "refused to"."""
+        table = self.recode.get(kind)
+        if not table:
+            return None
+        return table.get(cameo, table.get(cameo[:3], table.get(cameo[:2], table.get("default"))))
+
+
+def _yaml(text: str):
+    return yaml.safe_load(text)
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().replace("’", "'").split())
+
+
+def _is_acronym(phrase: str) -> bool:
+    """All-capital short forms ("US", "UN", "U.S.") must match case-sensitively ("us" is a pronoun)."""
+    letters = [c for c in phrase if c.isalpha()]
+    return bool(letters) and len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
+def _read_cameo(text: str) -> dict[str, CameoCode]:
+    rows = csv.DictReader((line for line in text.splitlines() if line and not line.startswith("#")),
+                          delimiter="\t")
+    out = {}
+    for row in rows:
+        out[row["code"]] = CameoCode(
+            code=row["code"], label=row["label"], goldstein=float(row["goldstein"]),
+            quad_class=int(row["quad_class"]), plover_type=row["plover_type"] or None,
+            plover_mode=row["plover_mode"] or None, plover_context=row["plover_context"] or None)
+    return out
+
+
+def _actor_terms(sections: dict):
+    for c in sections["countries"]:
+        code = c["code"]
+        for name in [c["name"], *(c.get("names") or [])]:
+            yield ActorTerm(name, "country", country=code)
+        for name in c.get("demonyms") or []:
+            yield ActorTerm(name, "demonym", country=code)
+        for name in c.get("capitals") or []:
+            yield ActorTerm(name, "capital", country=code, sector="GOV")
+        for name in c.get("government") or []:
+            yield ActorTerm(name, "government", country=code, sector="GOV")
+    for o in sections["organizations"]:
+        for name in o.get("names") or []:
+            yield ActorTerm(name, "organization", country=o.get("country"), sector=o.get("sector"),
+                            code=o.get("code"))
+    for sector, phrases in sections["agents"].items():
+        for phrase in phrases or []:
+            yield ActorTerm(str(phrase), "agent", sector=sector)
+    for p in sections["people"]:
+        for name in [p["name"], *(p.get("aliases") or [])]:
+            yield ActorTerm(name, "person", country=p.get("country"), sector=p.get("sector"),
+                            valid_from=_iso(p.get("from")), valid_to=_iso(p.get("to")))
+
+
+def _iso(value) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
+    unknown = set(entry) - set(EventPattern.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"event pattern {entry.get('id')!r}: unknown fields {sorted(unknown)}")
+    code = str(entry["cameo"])
+    if code not in cameo:
+        raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {code!r}")
+    pattern = EventPattern(**{**entry, "cameo": code})
+    if not pattern.verbs and not pattern.nouns:
+        raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
+    return pattern

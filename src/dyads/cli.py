@@ -59,8 +59,15 @@ def code(
 ) -> None:
     """Code stories into events: print them (or write --output) and store them."""
     from .coder import Coder
-    from .output import print_events, write_events
+    from .output import output_format, print_events, write_events
     from .reader import format_reject, read_stories, write_rejects
+
+    if output is not None:
+        try:
+            output_format(output)  # fail now on a bad --output, not after coding everything
+        except ValueError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(1) from exc
 
     coder = Coder(dictionaries=[str(d) for d in dictionary or []], n_process=processes, geocode=geocode,
                   max_chars=max_chars)

@@ -43,6 +43,9 @@ class EventCoderComponent:
         self.obligation_aux = set(modality["obligation_aux"])
         self.intent_adjectives = set(modality["intent_adjectives"])
         self.light_verbs = set(modality["light_verbs"])
+        self.background_preps = set(modality["background_preps"])
+        self.background_nouns = set(modality["background_nouns"])
+        self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
     def __call__(self, doc: Doc) -> Doc:
         story = getattr(doc, "_context", None)
@@ -62,16 +65,19 @@ class EventCoderComponent:
         by_head = {t.head.i: t for t in triggers}
         governor_of: dict[int, Trigger] = {}
         reporter_of: dict[int, Trigger] = {}
+        reported: set[int] = set()
         for trig in triggers:
             head = trig.head
             above = by_head.get(head.head.i) if head.head.i != head.i else None
             if above is None or head.dep_ not in FRAMED:
                 continue
-            if above.pattern.governs:
+            if above.pattern.cameo == "010":
+                reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
+            if above.pattern.governs or (above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma):
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(head) & self.obligation_aux:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
-        framing = {g.head.i for g in governor_of.values()} | {r.head.i for r in reporter_of.values()}
+        framing = {g.head.i for g in governor_of.values()} | reported
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
         sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
         events = []
@@ -94,15 +100,23 @@ class EventCoderComponent:
             anchor = trig.head.head  # "is ready to send": the subject and modality sit on the copula
         negated = any(_is_negation(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         hypothetical = False
+        kind = None
         if governor is not None:
-            kind = governor.pattern.governs
+            kind = governor.pattern.governs or self.finder.governs_by_lemma[governor.head.lemma_]
             if kind == "hypothetical":
                 hypothetical = True
             elif kind == "negate":
                 negated = True
             else:
                 cameo = self.knowledge.recode_for(kind, cameo) or cameo
+        if negated and kind is None and "03" <= cameo[:2] <= "08":
+            # "will not accept", "did not agree": refusing cooperation is itself an event (CAMEO 12)
+            cameo = self.knowledge.recode_for("refuse", cameo) or cameo
+            negated = False
+            kind = "refuse"
         auxes = _aux(anchor) | _aux(trig.head)
+        if anchor.dep_ == "ccomp" and anchor.head.lemma_ in self.reporting_verbs:
+            auxes = {"will" if a in ("would", "could") else a for a in auxes}  # reported future: "said it would"
         if reporter is not None:
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
         elif auxes & self.hypothetical_aux:
@@ -114,7 +128,7 @@ class EventCoderComponent:
         actor_head, passive = self.finder.subject_of(anchor)
         roles = pattern.recipient or self.knowledge.default_recipients[
             "verb" if trig.head.pos_ in ("VERB", "AUX") else "noun"]
-        if governor is not None and governor.pattern.governs in ("appeal", "demand", "threaten"):
+        if governor is not None and kind in ("appeal", "demand", "threaten"):
             recipient_heads = self.finder.recipient_heads(governor, ["dobj", "prep:on", "prep:to"])
             recipient_heads += self.finder.recipient_heads(trig, roles)
         else:
@@ -138,7 +152,8 @@ class EventCoderComponent:
         info = self.knowledge.code_info(cameo)
         sent = trig.head.sent
         when = self._date(sent, trig.head, story_date)
-        confidence = self._confidence(pattern.weight, trig.head, actors, recipients, negated, hypothetical)
+        weight = pattern.weight * (0.5 if self._in_background(trig.head) else 1.0)
+        confidence = self._confidence(weight, trig.head, actors, recipients, negated, hypothetical)
         trigger_span = TextSpan(trig.span.text, trig.span.start_char, trig.span.end_char)
         if governor is not None:
             lo = min(governor.span.start_char, trig.span.start_char)
@@ -203,6 +218,15 @@ class EventCoderComponent:
                                         method="clause")
         return None
 
+    def _in_background(self, head: Token) -> bool:
+        """Is the trigger inside a phrase that only sets the scene ("after the shooting")?"""
+        for anc in head.ancestors:
+            if anc.dep_ == "prep" and anc.lower_ in self.background_preps:
+                return True
+            if anc.dep_ == "pobj" and anc.lemma_ in self.background_nouns:
+                return True
+        return False
+
     @staticmethod
     def _confidence(weight: float, head: Token, actors: list[Actor], recipients: list[Actor],
                     negated: bool, hypothetical: bool) -> float:
@@ -210,10 +234,10 @@ class EventCoderComponent:
         resolved participants, and whether the trigger is in the main clause."""
         main = head.dep_ == "ROOT" or all(
             t.dep_ in ("ROOT", "ccomp", "conj", "xcomp", "parataxis") for t in [head, *head.ancestors])
-        score = 0.15 + 0.45 * weight
+        score = 0.1 + 0.45 * weight
         score += 0.15 if any(a.is_resolved for a in actors) else 0.0
-        score += 0.1 if any(a.is_resolved for a in recipients) else 0.0
-        score += 0.1 if main else 0.0
+        score += 0.05 if any(a.is_resolved for a in recipients) else 0.0
+        score += 0.2 if main else 0.0
         if negated or hypothetical:
             score *= 0.6
         return max(0.01, min(0.99, score))

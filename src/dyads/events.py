@@ -53,6 +53,13 @@ class TriggerFinder:
             self.matcher.add(pattern.id, token_patterns)
             self.patterns[pattern.id] = pattern
         self.object_control = set(knowledge.modality["object_control"])
+        # A framing verb frames whatever pattern matched it: "threatened to shell" is a threat even
+        # where the more specific 138 pattern won the trigger.
+        self.governs_by_lemma: dict[str, str] = {}
+        for pattern in knowledge.patterns:
+            if pattern.governs:
+                for phrase in pattern.verbs:
+                    self.governs_by_lemma.setdefault(phrase.split()[0], pattern.governs)
 
     def find(self, doc: Doc) -> list[Trigger]:
         """The winning trigger for each trigger head in the doc, in text order."""

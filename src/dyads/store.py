@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from .models import Event, Story, content_hash
 
-ACTOR_STRUCT = 'STRUCT("text" VARCHAR, code VARCHAR, country VARCHAR, sector VARCHAR, start INTEGER, "end" INTEGER)'
+ACTOR_STRUCT = ('STRUCT("text" VARCHAR, code VARCHAR, country VARCHAR, sector VARCHAR, '
+                'start INTEGER, "end" INTEGER)')
 LOCATION_STRUCT = ('STRUCT("text" VARCHAR, country VARCHAR, start INTEGER, "end" INTEGER, name VARCHAR, '
                    'geonameid BIGINT, lat DOUBLE, lon DOUBLE, admin1 VARCHAR, feature VARCHAR, method VARCHAR)')
 
@@ -75,6 +76,15 @@ CREATE OR REPLACE VIEW dyads AS
     FROM events e, UNNEST(e.actor) AS t1(a), UNNEST(e.recipient) AS t2(r)
     WHERE e.reciprocal AND NOT e.negated AND NOT e.hypothetical;
 """
+
+# The orderings a caller may ask for, by name.
+ORDERS = {
+    "date": "date, doc_id, sentence_index, event_id",
+    "-date": "date DESC, doc_id, sentence_index, event_id",
+    "confidence": "confidence DESC, date, event_id",
+    "goldstein": "goldstein, date, event_id",
+    "-goldstein": "goldstein DESC, date, event_id",
+}
 
 # Columns of ``events`` in insertion order.
 EVENT_COLUMNS = [
@@ -193,7 +203,7 @@ class Store:
         Returns (stories, events) written.
         """
         n_stories = n_events = 0
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         placeholders = ", ".join("?" for _ in EVENT_COLUMNS)
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -219,10 +229,14 @@ class Store:
         return n_stories, n_events
 
     def query_events(self, flt: EventFilter | None = None, limit: int | None = None,
-                     offset: int = 0, order: str = "date, doc_id, sentence_index") -> list[dict]:
-        """Events matching the filter, as dicts shaped like the public event record."""
+                     offset: int = 0, order: str = "date") -> list[dict]:
+        """Events matching the filter, as dicts shaped like the public event record.
+
+        ``order`` is one of ORDERS (a fixed list: it is never SQL from the caller)."""
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}; one of {sorted(ORDERS)}")
         where, params = (flt or EventFilter()).where()
-        sql = f"SELECT * FROM events{where} ORDER BY {order}"
+        sql = f"SELECT * FROM events{where} ORDER BY {ORDERS[order]}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, int(limit), int(offset)]

@@ -219,6 +219,12 @@ class ActorResolver:
             self.memory.last_actor = actor
         return [actor]
 
+    def implicit(self, sector: str) -> Actor:
+        """The unnamed doer of an act that only one kind of actor performs ("were arrested")."""
+        country = self.memory.home_country
+        return Actor(text="", code=_code(country, sector, None), country=country, sector=sector,
+                     start=None, end=None)
+
     def is_actor_like(self, head: Token) -> bool:
         """Does the head word itself name a participant (not e.g. "support" in "support of X")?"""
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")

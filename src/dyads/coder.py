@@ -43,6 +43,7 @@ class EventCoderComponent:
         self.obligation_aux = set(modality["obligation_aux"])
         self.intent_adjectives = set(modality["intent_adjectives"])
         self.light_verbs = set(modality["light_verbs"])
+        self.condition_marks = set(modality["condition_marks"])
         self.background_preps = set(modality["background_preps"])
         self.background_nouns = set(modality["background_nouns"])
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
@@ -109,7 +110,7 @@ class EventCoderComponent:
                 negated = True
             else:
                 cameo = self.knowledge.recode_for(kind, cameo) or cameo
-        if negated and kind is None and "03" <= cameo[:2] <= "08":
+        if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08":
             # "will not accept", "did not agree": refusing cooperation is itself an event (CAMEO 12)
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
@@ -123,7 +124,9 @@ class EventCoderComponent:
             hypothetical = True
         elif (auxes & self.intent_aux or anchor.lemma_ in self.intent_adjectives) and governor is None \
                 and not cameo.startswith(("01", "02", "03")):
-            cameo = self.knowledge.recode_for("intent", cameo) or cameo
+            conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.condition_marks
+                                                        for m in c.children) for c in anchor.children)
+            cameo = self.knowledge.recode_for("threaten" if conditional else "intent", cameo) or cameo
 
         actor_head, passive = self.finder.subject_of(anchor)
         roles = pattern.recipient or self.knowledge.default_recipients[
@@ -133,10 +136,19 @@ class EventCoderComponent:
             recipient_heads += self.finder.recipient_heads(trig, roles)
         else:
             recipient_heads = self.finder.recipient_heads(trig, roles)
-        if passive and pattern.passive_recipient:
-            recipient_heads = [c for c in anchor.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        passive_subjects = [c for c in anchor.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        if passive and pattern.passive_subject == "recipient":
+            recipient_heads = passive_subjects
+        elif passive and actor_head is None and passive_subjects:
+            actor_head = passive_subjects[0]
 
+        obliged = self._reported_obligation(trig) if cameo == "010" else None
+        if obliged is not None:  # "X said Y must ensure security": X demands of Y
+            cameo = self.knowledge.recode_for("demand", cameo) or cameo
+            recipient_heads = [c for c in obliged.children if c.dep_ == "nsubj"]
         actors = resolver.resolve(actor_head) if actor_head is not None else []
+        if not actors and passive and pattern.implicit_actor:
+            actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head)
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
@@ -216,6 +228,13 @@ class EventCoderComponent:
                         ent = next(e for e in tok.sent.ents if e.start == tok.i)
                         return Location(text=ent.text, country=None, start=ent.start_char, end=ent.end_char,
                                         method="clause")
+        return None
+
+    def _reported_obligation(self, reporter: Trigger) -> Token | None:
+        """The reported clause of "said Y must/should V" when V itself is no event trigger."""
+        for child in reporter.head.children:
+            if child.dep_ == "ccomp" and _aux(child) & self.obligation_aux:
+                return child
         return None
 
     def _in_background(self, head: Token) -> bool:

@@ -138,8 +138,10 @@ class TriggerFinder:
         head = trigger.head
         places = [head]
         obj = _child(head, "dobj")
-        if obj is not None and trigger.pattern.object:
-            places.append(obj)  # "expressed gratitude to Russia": the preposition hangs on the object
+        if obj is not None:
+            # "expressed gratitude to Russia", "discussed the crisis with Jordan": the parser often
+            # hangs the preposition on the object
+            places.append(obj)
         out: list[Token] = []
         for role in roles:
             for place in places:
@@ -210,8 +212,12 @@ def _has_object(head: Token, words: list[str]) -> bool:
         if right.dep_ in ("prep",) and _child(right, "pobj") is not None:
             candidates.append(_child(right, "pobj"))
     for cand in candidates:
-        phrase = [t for t in cand.subtree if t.dep_ not in ("relcl", "acl")][:8]
-        if _matches_words([cand], words) or _matches_words(phrase, words):
+        # the object's head noun and its compounds ("aid deliveries"), never deeper modifiers
+        # ("welcomed the president's statement" does not host the president)
+        core = [t for t in cand.subtree if t.i == cand.i or (t.head.i == cand.i and t.dep_ in ("compound", "amod"))
+                or (t.head.i == cand.i and t.dep_ == "prep" and t.lower_ == "of")
+                or (t.head.head.i == cand.i and t.head.dep_ == "prep" and t.head.lower_ == "of")]
+        if _matches_words(core, words):
             return True
     return False
 

@@ -67,7 +67,8 @@ class EventPattern:
     mode: str | None = None
     weight: float = 1.0
     governs: str | None = None  # intent | threaten | refuse | appeal | demand | hypothetical | negate
-    passive_recipient: bool = True  # in "X was attacked", X is the recipient
+    passive_subject: str = "recipient"  # "X was attacked": X is the recipient; "troops were deployed": actor
+    implicit_actor: str | None = None  # sector of the unnamed doer of a passive ("were arrested": police)
 
 
 @dataclass

@@ -1,0 +1,144 @@
+"""The coder on real text: the seed story's acceptance facts, modality, actors, explanations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dyads.models import Story
+
+
+@pytest.fixture(scope="module")
+def seed_events(coder, seed_story):
+    (story, events), = list(coder.code([seed_story]))
+    assert events, "the seed story must yield events"
+    return story, events
+
+
+def _has(actors, country, sector=None, text=None):
+    return any(a.country == country and (sector is None or a.sector == sector)
+               and (text is None or text in a.text) for a in actors)
+
+
+def test_seed_phone_consultation_between_ministers(seed_events):
+    story, events = seed_events
+    consults = [e for e in events if e.cameo.startswith("04") and e.mode == "phone"]
+    assert consults, [(e.cameo, e.mode, e.rule) for e in events]
+    both = [e for e in consults
+            if (_has(e.actor, "SYR", "GOV", "Mikdad") and _has(e.recipient, "RUS", "GOV", "Lavrov"))
+            or (_has(e.actor, "RUS", "GOV", "Lavrov") and _has(e.recipient, "SYR", "GOV", "Mikdad"))]
+    assert both, [(e.actor, e.recipient) for e in consults]
+    assert all(e.event_type == "CONSULT" and e.date == "2021-02-17" for e in both)
+    assert all(e.reciprocal for e in both)
+
+
+def test_seed_condemnation_of_terrorism_by_both(seed_events):
+    _, events = seed_events
+    condemn = [e for e in events if e.cameo.startswith("11")]
+    assert any(_has(e.actor, "SYR") and _has(e.actor, "RUS") for e in condemn), condemn
+
+
+def test_seed_syria_thanks_russia(seed_events):
+    _, events = seed_events
+    assert any((e.cameo == "051" or e.event_type == "SUPPORT") and _has(e.actor, "SYR") and _has(e.recipient, "RUS")
+               for e in events)
+
+
+def test_seed_russia_rejects_coercive_measures(seed_events):
+    _, events = seed_events
+    assert any(e.cameo.startswith("12") and e.event_type == "REJECT" and _has(e.actor, "RUS") for e in events)
+
+
+def test_seed_russia_support_and_vaccine_offer(seed_events):
+    _, events = seed_events
+    assert any(e.cameo[:2] in ("03", "07") and _has(e.actor, "RUS") and _has(e.recipient, "SYR") for e in events)
+
+
+def test_seed_events_explain_themselves(seed_events):
+    story, events = seed_events
+    for e in events:
+        assert e.date == "2021-02-17"
+        assert e.sentence and e.sentence in story.text
+        assert story.text[e.trigger.start:e.trigger.end] == e.trigger.text
+        assert e.rule and 0 < e.confidence <= 1
+        assert e.quad_class in (1, 2, 3, 4) and -10 <= e.goldstein <= 10
+        for a in e.actor + e.recipient:
+            if a.start is not None:
+                assert story.text[a.start:a.end] == a.text
+
+
+def test_reciprocal_discussion_and_recipient_by_preposition(coder):
+    (e,) = [e for e in coder.code_text("Egypt's foreign minister discussed the crisis with Jordan on Monday.",
+                                        story_date=date(2024, 5, 8)) if e.cameo.startswith("04")]
+    assert _has(e.actor, "EGY", "GOV") and _has(e.recipient, "JOR")
+    assert e.reciprocal and e.date == "2024-05-06"
+
+
+@pytest.mark.parametrize("text, root", [
+    ("Iran threatened to attack Iraq.", "13"),
+    ("Israel refused to meet the Palestinian delegation.", "12"),
+    ("Britain says it will not accept the proposal made by the European Commission.", "12"),
+])
+def test_framing_verbs_recode_the_act(coder, text, root):
+    events = coder.code_text(text)
+    best = max(events, key=lambda e: e.confidence)
+    assert best.cameo.startswith(root), [(e.cameo, e.rule) for e in events]
+    assert not best.negated and not best.hypothetical
+
+
+@pytest.mark.parametrize("text, roots, flag", [
+    ("Syria did not condemn the attack on the embassy.", ("11",), "negated"),
+    ("Iran may attack Iraq next year.", ("18", "19"), "hypothetical"),
+])
+def test_negated_and_hypothetical_acts_are_flagged(coder, text, roots, flag):
+    acts = [e for e in coder.code_text(text) if e.cameo[:2] in roots]
+    assert acts and all(getattr(e, flag) for e in acts), [(e.cameo, e.negated, e.hypothetical) for e in acts]
+
+
+def test_titled_person_then_bare_surname(coder):
+    text = ("Russian Foreign Minister Sergey Lavrov arrived in Ankara on Tuesday. "
+            "Lavrov criticized the sanctions imposed by the European Union.")
+    events = coder.code_text(text, story_date=date(2022, 3, 1))
+    criticism = [e for e in events if e.cameo.startswith("11")]
+    assert criticism and _has(criticism[0].actor, "RUS", "GOV", "Lavrov")
+
+
+def test_pronoun_and_group_references(coder):
+    text = ("Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in Tokyo.\n\n"
+            "The two leaders condemned North Korea's missile launches.\n\n"
+            "He also praised the United States for its support.")
+    events = coder.code_text(text, story_date=date(2023, 3, 16))
+    condemn = [e for e in events if e.cameo.startswith("11")]
+    assert condemn and _has(condemn[0].actor, "JPN") and _has(condemn[0].actor, "KOR")
+    assert _has(condemn[0].recipient, "PRK")
+
+
+def test_no_event_when_nothing_is_found(coder):
+    assert coder.code_text("The weather was mild and the markets were quiet.") == []
+
+
+def test_user_dictionary_adds_a_pattern(tmp_path):
+    from dyads.coder import Coder
+
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "events:\n"
+        "  - id: 111.user_lambast\n"
+        "    cameo: '111'\n"
+        "    verbs: [excoriate, pillory]\n"
+        "countries:\n"
+        "  - code: XYZ\n"
+        "    name: Freedonia\n"
+        "    demonyms: [Freedonian]\n",
+        encoding="utf-8")
+    coder = Coder(dictionaries=[str(extra)], geocode=False)
+    events = coder.code_text("Freedonia pilloried the Sylvanian ambassador.")
+    assert any(e.rule == "111.user_lambast" and _has(e.actor, "XYZ") for e in events)
+
+
+def test_story_without_date_gives_events_without_date(coder):
+    events = coder.code([Story(id="nodate", text="Police arrested two protesters in Lagos.")])
+    (_, evs), = list(events)
+    assert evs and all(e.date is None for e in evs)
+    assert any(e.cameo.startswith("173") and any(a.sector == "COP" for a in e.actor) for e in evs)

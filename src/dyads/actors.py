@@ -23,6 +23,8 @@ PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp"
 PHRASE_PREPS = {"of", "from"}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 NEUTER_PRONOUNS = {"it", "its", "itself"}
+# "we" and "I" in a quote are the speaker: "'We will lift the curfew', Pandey said"
+FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
 GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "government", "nation",
@@ -264,6 +266,8 @@ class ActorResolver:
                 if found and (lower not in SINGULAR_PRONOUNS or len(found) == 1):
                     return found
                 break
+        if lower in FIRST_PERSON:
+            return []  # outside a quote with a named speaker, "we" is nobody we can code
         if lower in SINGULAR_PRONOUNS and self.memory.last_person is not None:
             return [self.memory.last_person]
         if lower in PLURAL_PRONOUNS and self.memory.last_group:

@@ -47,14 +47,19 @@ def _progress() -> Progress:
 
 @app.command("code")
 def code(
-    inputs: Annotated[list[str], typer.Argument(help="Text files, directories, .jsonl/.csv files, or - for stdin.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write events to .jsonl, .csv or .parquet.")] = None,
+    inputs: Annotated[list[str], typer.Argument(
+        help="Text files, directories, .jsonl/.csv files, or - for stdin.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write events to .jsonl, .csv or .parquet.")] = None,
     db: DbOption = Path("dyads.duckdb"),
     store: Annotated[bool, typer.Option("--store/--no-store", help="Store events in the DuckDB file.")] = True,
-    rejects: Annotated[Path, typer.Option("--rejects", help="Where rejected records are written (JSON Lines).")] = Path("dyads-rejects.jsonl"),
-    dictionary: Annotated[list[Path] | None, typer.Option("--dictionary", "-d", help="Extra YAML dictionary (repeatable).")] = None,
-    processes: Annotated[int, typer.Option("--processes", "-p", min=1, help="Worker processes for parsing.")] = 1,
-    geocode: Annotated[bool, typer.Option("--geocode/--no-geocode", help="Resolve event places in the gazetteer.")] = True,
+    rejects: Annotated[Path, typer.Option(
+        "--rejects", help="Where rejected records are written (JSON Lines).")] = Path("dyads-rejects.jsonl"),
+    dictionary: Annotated[list[Path] | None, typer.Option(
+        "--dictionary", "-d", help="Extra YAML dictionary (repeatable).")] = None,
+    processes: Annotated[int, typer.Option("--processes", "-p", min=1, help="Worker processes.")] = 1,
+    geocode: Annotated[bool, typer.Option(
+        "--geocode/--no-geocode", help="Resolve event places in the gazetteer.")] = True,
     max_chars: Annotated[int, typer.Option(help="Longest story accepted, in characters.")] = 2_000_000,
 ) -> None:
     """Code stories into events: print them (or write --output) and store them."""
@@ -109,8 +114,8 @@ def code(
         write_events(records, output)
     elif records:
         shown = records[:TABLE_LIMIT]
-        print_events(shown, console=console,
-                     title=f"{len(records)} events" + (f" (first {TABLE_LIMIT})" if len(records) > TABLE_LIMIT else ""))
+        more = f" (first {TABLE_LIMIT})" if len(records) > TABLE_LIMIT else ""
+        print_events(shown, console=console, title=f"{len(records)} events{more}")
     summary = f"{n_stories} stories coded, {len(records)} events"
     if store:
         summary += f", stored in {db}"
@@ -184,15 +189,15 @@ def export(
     err.print(f"{n} events written to {output}")
 
 
-def _register_optional_commands() -> None:
+def _register_commands() -> None:
     """Commands that live beside their library (geocoding, evaluation, web app)."""
-    import importlib  # TEMP-DEV: tolerate modules still being written
+    from .evaluate_cli import evaluate
+    from .geo.cli import places
+    from .web.cli import serve
 
-    for module, name in ((".evaluate_cli", "evaluate"), (".geo.cli", "places"), (".web.cli", "serve")):
-        try:
-            app.command(name)(getattr(importlib.import_module(module, __package__), name if name != "places" else "places"))
-        except (ImportError, AttributeError) as exc:
-            print(f"TEMP-DEV: {module} unavailable: {exc}", file=sys.stderr)
+    app.command("evaluate")(evaluate)
+    app.command("places")(places)
+    app.command("serve")(serve)
 
 
-_register_optional_commands()
+_register_commands()

@@ -17,11 +17,11 @@ from .actors import ActorResolver
 from .dates import resolve_date
 from .events import FRAMED, Trigger, TriggerFinder
 from .knowledge import Knowledge
-from .models import Actor, Event, Location, Span as TextSpan, Story, make_event_id
+from .models import Actor, Event, Location, Story, make_event_id
+from .models import Span as TextSpan
 from .nlp import load_pipeline
 
 EVENTS_KEY = "dyads_events"
-PLACES_KEY = "dyads_places"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
@@ -34,7 +34,7 @@ class EventCoderComponent:
 
     def __init__(self, nlp: Language, knowledge: Knowledge):
         self.knowledge = knowledge
-        self.finder = TriggerFinder(nlp.vocab, knowledge)
+        self.finder = TriggerFinder(nlp, knowledge)
         self.term_lookup = nlp.get_pipe("dyads_actor_terms").term
         modality = knowledge.modality
         self.hypothetical_aux = set(modality["hypothetical_aux"])
@@ -54,8 +54,6 @@ class EventCoderComponent:
         story_date: date | None = getattr(story, "date", None)
         events = self.code_doc(doc, doc_id, story_date)
         doc.user_data[EVENTS_KEY] = [_to_wire(e) for e in events]
-        doc.user_data[PLACES_KEY] = [(e.start_char, e.end_char, e.label_) for e in doc.ents
-                                     if e.label_ in PLACE_LABELS]
         return doc
 
     # ------------------------------------------------------------------ one story
@@ -72,23 +70,37 @@ class EventCoderComponent:
             above = by_head.get(head.head.i) if head.head.i != head.i else None
             if above is None or head.dep_ not in FRAMED:
                 continue
-            if above.pattern.cameo == "010":
+            if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
                 reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
-            if above.pattern.governs or (above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma):
+            frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma
+            if above.pattern.governs or frames:
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(head) & self.obligation_aux:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
         framing = {g.head.i for g in governor_of.values()} | reported
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
         sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
-        events = []
+        events: list[Event] = []
+        mentions: list[Trigger] = []
         for trig in triggers:
             if trig.head.i in framing:
                 continue  # its meaning is carried by the event it frames
+            if trig.head.pos_ not in ("VERB", "AUX") and not _noun_reports_event(trig.head, self.light_verbs):
+                mentions.append(trig)  # "in the battle zones", "the aid program": a mention, not a report
+                continue
             event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
                                 sentence_index, reporter_of.get(trig.head.i))
             if event is not None:
                 events.append(event)
+        # A sentence that reports nothing else is about the event its noun names ("Fresh clashes in Kiev").
+        covered = {e.sentence_index for e in events}
+        for trig in mentions:
+            if sentence_index.get(trig.head.sent.start, 0) not in covered:
+                event = self._event(doc, doc_id, story_date, trig, None, resolver, sentence_index)
+                if event is not None:
+                    event.confidence = round(event.confidence * 0.8, 3)
+                    events.append(event)
+        events.sort(key=lambda e: e.trigger.start)
         return events
 
     def _event(self, doc: Doc, doc_id: str, story_date: date | None, trig: Trigger,
@@ -262,6 +274,30 @@ class EventCoderComponent:
         return max(0.01, min(0.99, score))
 
 
+NOUN_PARTICIPANTS = {"poss", "agent"}
+NOUN_PARTICIPANT_PREPS = {"by", "on", "against", "with", "between", "to", "from", "of"}
+
+
+def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
+    """Does an event noun report an event? Yes when it is what a clause is about (subject, or
+    object of a light verb: "clashes erupted", "held talks"), a headline, or carries its own
+    participants ("Israel's raid", "talks with Iran", "an attack on the convoy")."""
+    if noun.dep_ in ("nsubj", "nsubjpass", "ROOT") or (noun.dep_ == "dobj" and noun.head.lemma_ in light_verbs):
+        return True
+    if noun.dep_ in ("conj", "appos") and noun.head.i != noun.i:
+        return _noun_reports_event(noun.head, light_verbs)
+    for child in noun.children:
+        if child.dep_ in NOUN_PARTICIPANTS or (child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN")):
+            return True  # "Israel's raid", "police firing"
+        if child.dep_ == "prep" and child.lower_ in NOUN_PARTICIPANT_PREPS and any(
+                g.dep_ == "pobj" and (g.pos_ == "PROPN" or g.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"))
+                for g in child.children):
+            return True
+        if child.dep_ in ("compound", "amod") and child.ent_type_ in ("GPE", "NORP", "ORG"):
+            return True
+    return False
+
+
 def _aux(token: Token) -> set[str]:
     return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
 
@@ -357,7 +393,7 @@ class Coder:
             return
         if self._places is None:
             self._places = PlaceResolver()
-        spans = [(s, e) for s, e, _label in doc.user_data.get(PLACES_KEY, [])]
+        spans = self._places.detect(doc)
         countries = sorted({a.country for ev in events for a in ev.actor + ev.recipient
                             if a.country and len(a.country) == 3})
         places = self._places.resolve(story.text, spans, context_countries=countries)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.matcher import Matcher
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
-from spacy.vocab import Vocab
 
 from .knowledge import EventPattern, Knowledge
 
@@ -36,22 +36,24 @@ class Trigger:
 
 
 class TriggerFinder:
-    def __init__(self, vocab: Vocab, knowledge: Knowledge):
+    """Finds trigger words with one ``PhraseMatcher`` over lemmas: its cost does not grow with the
+    number of patterns, so the dictionaries can grow without slowing the coder down."""
+
+    def __init__(self, nlp: Language, knowledge: Knowledge):
         self.knowledge = knowledge
-        self.matcher = Matcher(vocab)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.patterns: dict[str, EventPattern] = {}
+        lemmatize = _phrase_lemmatizer(nlp)
         for pattern in knowledge.patterns:
-            token_patterns = []
-            for phrase in pattern.verbs:
-                first, *rest = phrase.split()
-                token_patterns.append([{"LEMMA": first, "POS": {"IN": ["VERB", "AUX"]}}]
-                                      + [{"LOWER": w} for w in rest])
-            for phrase in pattern.nouns:
-                *rest, last = phrase.split()
-                token_patterns.append([{"LOWER": w} for w in rest]
-                                      + [{"LEMMA": last, "POS": {"IN": ["NOUN", "PROPN"]}}])
-            self.matcher.add(pattern.id, token_patterns)
             self.patterns[pattern.id] = pattern
+            if pattern.verbs:  # the first word is given as a lemma, the rest as written
+                self.matcher.add(f"{pattern.id}|VERB", [
+                    Doc(nlp.vocab, words=p.split(), lemmas=[p.split()[0], *lemmatize(p.split()[1:])])
+                    for p in pattern.verbs])
+            if pattern.nouns:  # the last word is given as a lemma
+                self.matcher.add(f"{pattern.id}|NOUN", [
+                    Doc(nlp.vocab, words=p.split(), lemmas=[*lemmatize(p.split()[:-1]), p.split()[-1]])
+                    for p in pattern.nouns])
         self.object_control = set(knowledge.modality["object_control"])
         # A framing verb frames whatever pattern matched it: "threatened to shell" is a threat even
         # where the more specific 138 pattern won the trigger.
@@ -65,9 +67,17 @@ class TriggerFinder:
         """The winning trigger for each trigger head in the doc, in text order."""
         best: dict[int, Trigger] = {}
         for match_id, start, end in self.matcher(doc):
-            pattern = self.patterns[doc.vocab.strings[match_id]]
+            pattern_id, pos = doc.vocab.strings[match_id].rsplit("|", 1)
+            pattern = self.patterns[pattern_id]
             span = doc[start:end]
-            head = span.root if not pattern.verbs or span[0].pos_ not in ("VERB", "AUX") else span[0]
+            if pos == "VERB":
+                head = span[0]
+                if head.pos_ not in ("VERB", "AUX"):
+                    continue
+            else:
+                head = span[-1]
+                if head.pos_ not in ("NOUN", "PROPN"):
+                    continue
             if not self._conditions_hold(pattern, head):
                 continue
             specificity = 2 * (bool(pattern.object) + bool(pattern.context)) + (end - start)
@@ -125,7 +135,9 @@ class TriggerFinder:
                 if obj is not None:
                     return obj, False
         for child in noun.children:
-            if child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ in ("GPE", "NORP", "ORG"):
+            # "Israeli air strikes", "police firing": the modifier names who acted
+            if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
+                                                      or child.pos_ in ("NOUN", "PROPN")):
                 return child, False
         if noun.dep_ in ("nsubj", "ROOT"):
             return None, False
@@ -161,6 +173,22 @@ class TriggerFinder:
                             if obj is not None:
                                 out.append(obj)
         return [t for t in out if t is not None]
+
+
+def _phrase_lemmatizer(nlp: Language):
+    """Lemmas of pattern words the way the pipeline lemmatizes running text ("talks" -> "talk")."""
+    steps = [nlp.get_pipe(name) for name in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+             if name in nlp.pipe_names]
+
+    def lemmatize(words: list[str]) -> list[str]:
+        if not words:
+            return []
+        doc = Doc(nlp.vocab, words=words)
+        for step in steps:
+            doc = step(doc)
+        return [t.lemma_.lower() or t.lower_ for t in doc]
+
+    return lemmatize
 
 
 def _child(token: Token, dep: str) -> Token | None:

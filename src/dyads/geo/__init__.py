@@ -1,0 +1,1 @@
+"""Embedded geocoding: place names in stories resolved to GeoNames entries, and event locations."""

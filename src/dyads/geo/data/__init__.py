@@ -1,0 +1,1 @@
+"""Data files of the geocoder (TSV), read with importlib.resources."""

@@ -1,0 +1,526 @@
+"""Place-name resolution with story context, place detection, and event locations.
+
+How a place name is resolved (all of it dictionary look-ups and a few sums per candidate):
+
+1. Candidates: every gazetteer entry with that name (main names before alternate names; "Oaxaca State"
+   falls back to "Oaxaca" preferring divisions, "St." / "Saint" are the same).
+2. Prior: population (log scale), feature type (countries, continents, divisions, seas and regions
+   over towns; national capitals over other towns), a penalty for matching only an alternate name.
+3. Context, in two rounds: after a first pass on priors alone, the places of the story vote for their
+   countries and divisions (leaving each name's own vote out), joined by the dateline and the actor
+   countries the coder passes in.  A candidate gains for lying in a country or division of the story,
+   for neighbouring a country of the story, and for being close to the story's unambiguous places.
+   Explicit containment ("Paris, Texas", "Alexandria, Louisiana", "Tripoli, Lebanon") restricts the
+   candidates to those inside the container.
+4. One sense per story: every mention of the same name gets the same place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..models import Event, Location
+from .gazetteer import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, Gazetteer, Place, km, normalize
+
+# Prior weights.  Population counts on a log10 scale; feature bonuses put an area named exactly
+# above the towns that share its name, and national capitals above other towns.
+FEATURE_BONUS = {COUNTRY: 4.0, CONTINENT: 4.0, ADMIN1: 1.5, CAPITAL: 3.0, CITY: 0.0}
+AREA_BONUS = 9.0  # seas, oceans, regions of our own table (no population)
+ALTERNATE_PENALTY = 4.0
+SAME_NAME_CITY_MIN_POP = 100_000  # "New York": the city, not the state that holds it
+# Context weights: at most a couple of orders of magnitude of population, so that a world city still
+# beats a same-name village of the story's country.
+COUNTRY_SHARE_WEIGHT = 4.0  # times the share of the story's places in the candidate's country
+NEIGHBOUR_BONUS = 0.5
+ADMIN1_BONUS = 1.5  # a town in a division the story names (or whose other towns it names)
+ADMIN1_OWN_BONUS = 2.0  # a division whose towns the story names
+NEAR_KM, NEAR_BONUS = 150.0, 2.0
+REGION_KM, REGION_BONUS = 400.0, 0.5
+CONTAINED_BONUS = 12.0
+DATELINE_WEIGHT = 2.0
+ACTOR_COUNTRY_WEIGHT = 1.0
+MAX_CANDIDATES = 60  # by population: a name shared by hundreds of hamlets keeps its largest ones
+
+_SUFFIX = re.compile(r"\s+(state|province|region|county|governorate|prefecture|oblast|district|city)$", re.I)
+_POSSESSIVE = re.compile(r"[’']s?$")
+_CONTAINER = re.compile(r",\s*((?:[A-Z][\w’'.&-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,3})")
+# "CAIRO, Egypt (Reuters) -", "WASHINGTON (AP) —", "Tripoli, Lebanon, March 3 (AFP) -"
+_DATELINE = re.compile(
+    r"\A\s*(?:[^\n]{0,80}\n\s*)?"  # an optional title line
+    r"(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?)(?:\s*,\s*(?P<container>[A-Z][A-Za-z.'’ ]{1,30}?))?"
+    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+    r"(?:\((?:[A-Za-z .&-]{2,30})\)\s*)?[-—–:]{1,2}\s")
+AREA_WORDS = {"state", "province", "region", "county", "governorate", "prefecture", "oblast", "district"}
+DETECT_LABELS = {"GPE", "LOC", "FAC"}
+RESCUE_LABELS = {"ORG", "PERSON", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART"}
+RESCUE_TOWN_MIN_POP = 100_000
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str  # the span as written
+    key: str  # normalised lookup name
+
+
+@dataclass
+class _Group:
+    """All mentions of one name in a story; resolved together."""
+
+    key: str
+    mentions: list[_Mention]
+    candidates: list[tuple[Place, float]] = field(default_factory=list)  # (place, prior)
+    containers: list[Place] = field(default_factory=list)
+    choice: Place | None = None
+    margin: float = 0.0
+
+
+class PlaceResolver:
+    """Resolves the place names of a story to gazetteer entries (see the module docstring)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or Gazetteer.load()
+        self._lookup_cache: dict[str, list[tuple[Place, float]]] = {}
+
+    # -- resolution --------------------------------------------------------------------------------
+
+    def resolve(self, text: str, spans: list[tuple[int, int]],
+                context_countries: Sequence[str] = (), *, approximate: bool = False) -> list[dict]:
+        """Resolve the given place-name spans of one story; each dict is
+        {start, end, text, name, geonameid, lat, lon, country (ISO-3), admin1, feature}
+        (geonameid and coordinates None if unresolved), in the order of ``spans``.
+
+        A name the gazetteer does not know at all (a street, a building, a neighbourhood) is, with
+        ``approximate``, placed at the story's town mentioned last before it (else its most
+        mentioned town): such a record has ``"approximate": True``, the town's coordinates, country
+        and admin1, and no geonameid or feature of its own."""
+        groups: dict[str, _Group] = {}
+        mentions: list[_Mention] = []
+        for start, end in spans:
+            surface = text[start:end]
+            key = normalize(_POSSESSIVE.sub("", surface.strip()) if surface.endswith(("'s", "’s")) else surface)
+            mention = _Mention(start, end, surface, key)
+            mentions.append(mention)
+            if key not in groups:
+                groups[key] = _Group(key, [], list(self._lookup(surface)))
+            groups[key].mentions.append(mention)
+
+        for group in groups.values():
+            for mention in group.mentions:
+                group.containers += self._containers(text, mention.end)
+
+        base_mass: dict[str, float] = defaultdict(float)
+        dateline = self.dateline(text)
+        if dateline is not None and dateline.country:
+            base_mass[dateline.country] += DATELINE_WEIGHT
+        for code in context_countries:
+            cc = self.gazetteer.iso2(code) if code else None
+            if cc:
+                base_mass[cc] += ACTOR_COUNTRY_WEIGHT
+
+        self._choose(groups.values(), None)  # round 1: priors and containment only
+        for _ in range(2):  # rounds 2 and 3: story context
+            self._choose(groups.values(), self._context(groups.values(), base_mass, dateline))
+
+        records = [self._record(m, groups[m.key].choice) for m in mentions]
+        if approximate:
+            self._approximate(records, [not groups[m.key].candidates for m in mentions])
+        return records
+
+    def _approximate(self, records: list[dict], unknown: list[bool]) -> None:
+        if not any(unknown):
+            return
+        towns = sorted((r for r, u in zip(records, unknown, strict=True)
+                        if not u and r["feature"] in (CITY, CAPITAL)), key=lambda r: r["start"])
+        if not towns:
+            return
+        salient = _most_salient(towns)
+        for record, is_unknown in zip(records, unknown, strict=True):
+            if not is_unknown:
+                continue
+            before = [t for t in towns if t["end"] <= record["start"]]
+            town = before[-1] if before else salient
+            record.update(name=None, geonameid=None, lat=town["lat"], lon=town["lon"],
+                          country=town["country"], admin1=town["admin1"], feature=None,
+                          approximate=True, near=town["name"])
+
+    def resolve_name(self, name: str, context_countries: Sequence[str] = ()) -> dict:
+        """Resolve a single name without a story (e.g. a user's query)."""
+        return self.resolve(name, [(0, len(name))], context_countries)[0]
+
+    def _lookup(self, surface: str) -> list[tuple[Place, float]]:
+        cached = self._lookup_cache.get(surface)
+        if cached is not None:
+            return cached
+        name = surface.strip()
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        name = re.sub(r"^(?:the|The)\s+", "", name)
+        found = self.gazetteer.candidates(name)
+        wanted_area = False
+        if not found:
+            suffix = _SUFFIX.search(name)
+            if suffix:
+                wanted_area = suffix.group(1).lower() in AREA_WORDS
+                found = self.gazetteer.candidates(name[: suffix.start()])
+        if _is_acronym(name):  # "EU", "SA", "N.B.": only our own abbreviations, never a village "Eu"
+            found = [(p, primary) for p, primary in found if p.feature != CITY or p.name.isupper()]
+        scored = []
+        for place, primary in found:
+            prior = _prior(place, primary)
+            if wanted_area:
+                prior += 3.0 if place.is_area else -3.0
+            scored.append((place, prior))
+        if not wanted_area:
+            scored = _city_over_own_division(scored)
+        scored.sort(key=lambda pair: -pair[1])
+        scored = scored[:MAX_CANDIDATES]
+        if len(self._lookup_cache) > 200_000:
+            self._lookup_cache.clear()
+        self._lookup_cache[surface] = scored
+        return scored
+
+    def _containers(self, text: str, end: int) -> list[Place]:
+        """Countries / divisions named right after a place: "Paris, Texas", "Tripoli, Lebanon"."""
+        match = _CONTAINER.match(text, end)
+        if not match:
+            return []
+        words = match.group(1).split()
+        for n in range(len(words), 0, -1):
+            found = [p for p, _ in self._lookup(" ".join(words[:n]))
+                     if p.feature in (COUNTRY, ADMIN1)]
+            if found:
+                return found
+        return []
+
+    def _context(self, groups, base_mass: dict[str, float], dateline: Place | None) -> _Context:
+        country_votes: dict[str, dict[str, float]] = {}
+        admin_votes: dict[str, dict[str, float]] = {}
+        anchors: dict[str, list[Place]] = {}
+        for group in groups:
+            place = group.choice
+            if place is None:
+                continue
+            weight = min(len(group.mentions), 3) * (1.0 if group.margin >= 1.0 else 0.5)
+            if place.country:
+                country_votes[group.key] = {place.country: weight}
+                if place.admin1:
+                    admin_votes[group.key] = {f"{place.country}.{place.admin1}": weight}
+            if not place.is_area and (group.margin >= 2.0 or len(group.candidates) == 1):
+                anchors[group.key] = [place]
+        if dateline is not None:
+            anchors["\0dateline"] = [dateline] if not dateline.is_area else []
+            if dateline.admin1:
+                admin_votes["\0dateline"] = {f"{dateline.country}.{dateline.admin1}": DATELINE_WEIGHT}
+        return _Context(base_mass, country_votes, admin_votes, anchors)
+
+    def _choose(self, groups, context: _Context | None) -> None:
+        gaz = self.gazetteer
+        for group in groups:
+            if not group.candidates:
+                group.choice, group.margin = None, 0.0
+                continue
+            contained = _inside(group.candidates, group.containers)
+            candidates = contained or group.candidates
+            bonus = CONTAINED_BONUS if contained else 0.0
+            if context is not None:
+                countries, total = context.countries_without(group.key)
+                admins = context.admins_without(group.key)
+                anchors = context.anchors_without(group.key)
+            scored = []
+            for place, prior in candidates:
+                score = prior + bonus
+                if context is not None and place.country:
+                    share = countries.get(place.country, 0.0)
+                    if share:
+                        score += COUNTRY_SHARE_WEIGHT * share / total
+                    else:
+                        neighbours = gaz.countries.get(place.country, {}).get("neighbours", ())
+                        if any(n in countries for n in neighbours):
+                            score += NEIGHBOUR_BONUS
+                    if place.admin1 and f"{place.country}.{place.admin1}" in admins:
+                        score += ADMIN1_OWN_BONUS if place.feature == ADMIN1 else ADMIN1_BONUS
+                    if not place.is_area and anchors:
+                        nearest = min(km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
+                        if nearest <= NEAR_KM:
+                            score += NEAR_BONUS
+                        elif nearest <= REGION_KM:
+                            score += REGION_BONUS
+                scored.append((score, place))
+            scored.sort(key=lambda pair: -pair[0])
+            group.choice = scored[0][1]
+            group.margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 10.0
+
+    def _record(self, mention: _Mention, place: Place | None) -> dict:
+        record = {"start": mention.start, "end": mention.end, "text": mention.text, "name": None,
+                  "geonameid": None, "lat": None, "lon": None, "country": None, "admin1": None,
+                  "feature": None}
+        if place is not None:
+            record.update(name=place.name, geonameid=place.geonameid, lat=place.lat, lon=place.lon,
+                          country=self.gazetteer.iso3(place.country) if place.country else None,
+                          admin1=self.gazetteer.admin1_name(place), feature=place.feature)
+        return record
+
+    # -- dateline ----------------------------------------------------------------------------------
+
+    def dateline(self, text: str) -> Place | None:
+        """The place of a wire dateline at the start of the story ("CAIRO, Egypt (Reuters) -")."""
+        match = _DATELINE.match(text[:200])
+        if not match:
+            return None
+        place_text = match.group("place").strip()
+        if not (place_text.isupper() or match.group("container") or "(" in match.group(0)):
+            return None  # "Officials said - ..." is no dateline: require capitals, a container or agency
+        candidates = self._lookup(place_text.title() if place_text.isupper() else place_text)
+        if not candidates:
+            return None
+        container = match.group("container")
+        if container:
+            containers = [p for p, _ in self._lookup(container.strip()) if p.feature in (COUNTRY, ADMIN1)]
+            candidates = _inside(candidates, containers) or candidates
+        return candidates[0][0]
+
+    def dateline_span(self, text: str) -> tuple[int, int] | None:
+        """Character span of the dateline's place name, if the story has a dateline."""
+        match = _DATELINE.match(text[:200])
+        if not match or self.dateline(text) is None:
+            return None
+        return match.start("place"), match.start("place") + len(match.group("place").rstrip())
+
+    # -- detection ---------------------------------------------------------------------------------
+
+    def detect(self, doc) -> list[tuple[int, int]]:
+        """Place-name spans in a parsed spaCy Doc.
+
+        The GPE / LOC / FAC entities, plus names the model labelled otherwise (or not at all) that are
+        places all the same: the same words labelled GPE / LOC elsewhere in the story, and names the
+        gazetteer knows as a country, division, continent or region (or, for a name the model
+        took for an organisation, event or the like, as a town of 100,000+ people).  Spans lose a
+        leading "the" and a trailing possessive.
+        """
+        text = doc.text  # (a join over all tokens: once)
+        ents = doc.ents
+        place_keys = {normalize(text[s:e]) for s, e in
+                      (_trim(ent) for ent in ents if ent.label_ in ("GPE", "LOC")) if e > s}
+        spans: list[tuple[int, int]] = []
+        covered: set[int] = set()
+        for ent in ents:
+            covered.update(range(ent.start, ent.end))
+            start, end = _trim(ent)
+            if end <= start:
+                continue
+            # A town name used as a modifier ("Corona epidemic") is no place mention.
+            modifier = ent.end < len(doc) and doc[ent.end].pos_ == "NOUN" and doc[ent.end].is_lower
+            if ent.label_ in DETECT_LABELS or ent.label_ in RESCUE_LABELS and self._is_place_name(
+                    text[start:end], place_keys, allow_town=ent.label_ != "PERSON" and not modifier):
+                spans.append((start, end))
+        # Proper nouns the model left out of every entity ("Sudan", "BEIRUT").
+        run: list = []
+        for token in [*doc, None]:
+            if token is not None and token.i not in covered and token.pos_ == "PROPN" and len(run) < 4:
+                run.append(token)
+                continue
+            if run:
+                start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+                if self._is_place_name(text[start:end], place_keys, allow_town=False):
+                    spans.append((start, end))
+                run = []
+        spans.sort()
+        return spans
+
+    def _is_place_name(self, surface: str, place_keys: set[str], allow_town: bool) -> bool:
+        if normalize(surface) in place_keys:
+            return True
+        if not surface[:1].isupper():
+            return False
+        for place, _prior in self._lookup(surface)[:1]:
+            if place.feature in (CITY, CAPITAL):
+                return allow_town and place.population >= RESCUE_TOWN_MIN_POP and \
+                    normalize(place.name) == normalize(surface)
+            return True
+        return False
+
+    # -- event locations ---------------------------------------------------------------------------
+
+    def locate_events(self, text: str, events: list[Event], places: list[dict],
+                      dateline: dict | Place | None = None) -> None:
+        """Fill each event's ``location`` with the place of its clause, else its sentence, else the
+        dateline, else the story's most salient place; ``Location.method`` says which.
+
+        ``places`` are this story's resolved places (from :meth:`resolve`); unresolved ones are
+        ignored.  ``dateline`` is a resolved place dict or gazetteer Place; when None the story's own
+        dateline (if any) is used.
+        """
+        resolved = [p for p in places if p.get("geonameid") is not None or p.get("lat") is not None]
+        if dateline is None:
+            place = self.dateline(text)
+            span = self.dateline_span(text)
+            if place is not None and span is not None:
+                dateline = self._record(_Mention(span[0], span[1], text[span[0]:span[1]], ""), place)
+        elif isinstance(dateline, Place):
+            dateline = self._record(_Mention(0, 0, dateline.name, ""), dateline)
+        salient = _most_salient(resolved)
+        for event in events:
+            chosen, method = self._event_place(text, event, resolved)
+            if chosen is None and dateline is not None:
+                chosen, method = dateline, "dateline"
+            if chosen is None and salient is not None:
+                chosen, method = salient, "story"
+            if chosen is None:
+                continue
+            event.location = Location(
+                text=chosen["text"], country=chosen["country"], start=chosen["start"] if chosen["end"] else None,
+                end=chosen["end"] or None, name=chosen["name"], geonameid=chosen["geonameid"],
+                lat=chosen["lat"], lon=chosen["lon"], admin1=chosen["admin1"], feature=chosen["feature"],
+                method=method)
+
+    def _event_place(self, text: str, event: Event, places: list[dict]) -> tuple[dict | None, str]:
+        start = event.sentence_start
+        end = start + len(event.sentence)
+        inside = [p for p in places if start <= p["start"] and p["end"] <= end]
+        if not inside:
+            return None, ""
+        # Places not used as an actor of the event ("Syria and Russia discussed ...") come first.
+        actor_spans = [(a.start, a.end) for a in [*event.actor, *event.recipient]
+                       if a.start is not None and a.end is not None]
+        not_actor = [p for p in inside if not any(s <= p["start"] < e for s, e in actor_spans)]
+        pool = not_actor or inside
+        trigger = event.trigger.start
+        clause = [p for p in pool if _same_clause(text, trigger, p["start"])
+                  and _locative(text, p["start"])]
+        if clause:
+            best = min(clause, key=lambda p: (_area_rank(p), abs(p["start"] - trigger)))
+            return best, "clause"
+        if not not_actor:
+            return None, ""
+        best = min(not_actor, key=lambda p: (_area_rank(p), abs(p["start"] - trigger)))
+        return best, "sentence"
+
+
+@dataclass
+class _Context:
+    base: dict[str, float]
+    country_votes: dict[str, dict[str, float]]
+    admin_votes: dict[str, dict[str, float]]
+    anchors: dict[str, list[Place]]
+
+    def countries_without(self, key: str) -> tuple[dict[str, float], float]:
+        mass = defaultdict(float, self.base)
+        for other, votes in self.country_votes.items():
+            if other != key:
+                for cc, w in votes.items():
+                    mass[cc] += w
+        return mass, (sum(mass.values()) or 1.0)
+
+    def admins_without(self, key: str) -> set[str]:
+        return {code for other, votes in self.admin_votes.items() if other != key for code in votes}
+
+    def anchors_without(self, key: str) -> list[Place]:
+        return [p for other, places in self.anchors.items() if other != key for p in places]
+
+
+def _prior(place: Place, primary: bool) -> float:
+    score = math.log10(place.population + 1)
+    if place.feature in FEATURE_BONUS:
+        score += FEATURE_BONUS[place.feature]
+    else:
+        score += AREA_BONUS
+    if not primary:
+        score -= ALTERNATE_PENALTY
+    return score
+
+
+def _trim(ent) -> tuple[int, int]:
+    """Character span of an entity without a leading "the" or trailing possessive / punctuation."""
+    tokens = list(ent)
+    while tokens and tokens[0].lower_ in ("the", "'s", "’s"):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].lower_ in ("'s", "’s", "'", "’") or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    if not tokens:
+        return 0, 0
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return 0 < len(letters) <= 4 and all(c.isupper() for c in letters)
+
+
+def _city_over_own_division(scored: list[tuple[Place, float]]) -> list[tuple[Place, float]]:
+    """A division and a large town of the same name inside it: the bare name means the town."""
+    towns = {(p.country, p.admin1): prior for p, prior in scored
+             if p.feature in (CITY, CAPITAL) and p.population >= SAME_NAME_CITY_MIN_POP}
+    if not towns:
+        return scored
+    return [(p, min(prior, towns[(p.country, p.admin1)] - 1.0))
+            if p.feature == ADMIN1 and (p.country, p.admin1) in towns else (p, prior)
+            for p, prior in scored]
+
+
+def _inside(candidates: list[tuple[Place, float]], containers: list[Place]) -> list[tuple[Place, float]]:
+    if not containers:
+        return []
+    out = []
+    for place, prior in candidates:
+        for box in containers:
+            if place.index == box.index:
+                continue
+            if box.feature == COUNTRY and place.country == box.country:
+                out.append((place, prior))
+                break
+            if box.feature == ADMIN1 and place.country == box.country and place.admin1 == box.admin1 \
+                    and place.feature != ADMIN1:
+                out.append((place, prior))
+                break
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas)\s")
+# "in Sochi", "at the border near Kharkiv", "in the Russian resort of Sochi", "outside the capital, Kyiv"
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|near|outside|inside|across|around|throughout|within)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}"
+    r"|\b(?:city|town|village|resort|port|capital|province|region|district|state|area|suburb|outskirts)"
+    r"\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}"
+    r"|\b(?:capital|city|town|village|resort|port),\s+)$", re.I)
+
+
+def _same_clause(text: str, a: int, b: int) -> bool:
+    lo, hi = (a, b) if a <= b else (b, a)
+    return not _CLAUSE_BREAK.search(text, lo, hi)
+
+
+def _locative(text: str, start: int) -> bool:
+    """Is the place introduced by a locative preposition ("in", "at", "resort of", ...)?"""
+    return bool(_LOCATIVE.search(text[max(0, start - 60):start]))
+
+
+def _area_rank(place: dict) -> int:
+    """Prefer the most specific place: towns, then divisions, then countries and larger areas."""
+    feature = place.get("feature")
+    if feature in (CITY, CAPITAL):
+        return 0
+    if feature == ADMIN1:
+        return 1
+    if feature == COUNTRY:
+        return 2
+    return 3
+
+
+def _most_salient(places: list[dict]) -> dict | None:
+    """The story's most mentioned specific place (earliest on ties; towns before countries)."""
+    if not places:
+        return None
+    counts: dict[object, int] = defaultdict(int)
+    first: dict[object, dict] = {}
+    for p in places:
+        key = p["geonameid"] or (p["lat"], p["lon"])
+        counts[key] += 1
+        first.setdefault(key, p)
+    return min(first.values(), key=lambda p: (-counts[p["geonameid"] or (p["lat"], p["lon"])],
+                                              _area_rank(p) > 1, p["start"]))

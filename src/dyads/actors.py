@@ -227,6 +227,11 @@ class ActorResolver:
         return Actor(text="", code=_code(country, sector, None), country=country, sector=sector,
                      start=None, end=None)
 
+    def is_country_term(self, token: Token) -> bool:
+        """Does the token name a country or its capital ("Bosnia", "Baku")?"""
+        span = self.terms_at.get(token.i)
+        return span is not None and self.term_lookup(span).kind in ("country", "capital")
+
     def is_actor_like(self, head: Token) -> bool:
         """Does the head word itself name a participant (not e.g. "support" in "support of X")?"""
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")

@@ -23,6 +23,8 @@ from .nlp import load_pipeline
 
 EVENTS_KEY = "dyads_events"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
+TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside")
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
 # Reporting verbs: an event in their complement is the news, the "said" is not.
@@ -66,16 +68,18 @@ class EventCoderComponent:
         reporter_of: dict[int, Trigger] = {}
         reported: set[int] = set()
         for trig in triggers:
-            head = trig.head
-            above = by_head.get(head.head.i) if head.head.i != head.i else None
-            if above is None or head.dep_ not in FRAMED:
+            head = clause = trig.head
+            if head.dep_ == "dobj" and head.pos_ != "VERB" and head.head.lemma_ in self.light_verbs:
+                clause = head.head  # "agreed to hold talks": the framing reaches the noun through "hold"
+            above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
+            if above is None or clause.dep_ not in FRAMED:
                 continue
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
                 reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
             frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma
             if above.pattern.governs or frames:
                 governor_of[head.i] = above
-            elif above.pattern.cameo == "010" and _aux(head) & self.obligation_aux:
+            elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
         framing = {g.head.i for g in governor_of.values()} | reported
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
@@ -161,7 +165,7 @@ class EventCoderComponent:
         actors = resolver.resolve(actor_head) if actor_head is not None else []
         if not actors and passive and pattern.implicit_actor:
             actors = [resolver.implicit(pattern.implicit_actor)]
-        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head)
+        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head)
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -199,24 +203,54 @@ class EventCoderComponent:
         return event
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
-                         actor_head: Token | None) -> list[Actor]:
+                         actor_head: Token | None, trigger: Token) -> list[Actor]:
+        """The target: the first candidate (in the pattern's role order) that is a codable actor; else
+        an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
+        a demanded clause ("demanded that the US cancel"); else the place the act was aimed at
+        ("sent troops to Bosnia"); else the plain object, uncoded ("condemned terrorism")."""
         taken = {(a.start, a.end) for a in actors}
+        fallback = None
         for head in heads:
             if actor_head is not None and head.i == actor_head.i:
                 continue
             if not resolver.is_actor_like(head):
-                # "the support of the Russian leadership": the participant is inside the object
-                for child in head.children:
-                    if child.dep_ == "prep" and child.lower_ in ("of", "to", "for"):
-                        obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                        if obj is not None:
-                            inner = [a for a in resolver.resolve(obj) if a.is_resolved]
-                            if inner:
-                                return inner
+                inner = self._actor_inside(resolver, head)
+                if inner:
+                    return inner
             found = [a for a in resolver.resolve(head) if (a.start, a.end) not in taken]
-            found = [a for a in found if a.is_resolved or (_is_named(head) and head.ent_type_ not in NOT_ACTORS)]
-            if found:
+            if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
+            if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS:
+                fallback = found
+        for clause in trigger.children:
+            if clause.dep_ == "ccomp":
+                subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subject is not None:
+                    found = [a for a in resolver.resolve(subject) if a.is_resolved]
+                    if found:
+                        return found
+        place = self._place_target(resolver, trigger)
+        return place or fallback or []
+
+    def _actor_inside(self, resolver: ActorResolver, head: Token) -> list[Actor]:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in INNER_PREPS:
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    inner = [a for a in resolver.resolve(obj) if a.is_resolved]
+                    if inner:
+                        return inner
+        return []
+
+    def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
+        """A country or capital the act was directed at or done in, as its target."""
+        places = [trigger] + [c for c in trigger.children if c.dep_ == "dobj"]
+        for place in places:
+            for prep in place.children:
+                if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
+                    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if obj is not None and resolver.is_country_term(obj):
+                        return resolver.resolve(obj)
         return []
 
     def _date(self, sent: Span, head: Token, story_date: date | None) -> date | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,16 @@ def seed_story():
     (story,) = list(read_stories([str(SEED)]))
     assert isinstance(story, Story)
     return story
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, seed_path) -> Path:
+    """The seed story coded by ``dyads code`` (geocoding on) into a DuckDB file, once per session."""
+    db = tmp_path_factory.mktemp("seed-store") / "seed.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-c", "from dyads.cli import app; app()", "code", str(seed_path), "--db", str(db),
+         "--rejects", str(db.with_suffix(".rejects.jsonl"))],
+        capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.fail(f"dyads code failed on the seed:\n{done.stderr[-3000:]}")
+    return db

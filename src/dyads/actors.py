@@ -149,6 +149,8 @@ class ActorResolver:
             if tok.dep_ in PHRASE_BREAKS and not (tok.dep_ == "prep" and tok.lower_ in PHRASE_PREPS):
                 if not (tok.dep_ == "conj" and self._is_apposition(head, tok)):
                     continue
+            if tok.dep_ == "appos" and tok.pos_ == "NOUN" and tok.i not in self.terms_at:
+                continue  # "Lavrov, bilateral relations": a misattached apposition, not a title
             keep.append(tok)
             stack.extend(tok.children)
         return sorted(keep, key=lambda t: t.i)

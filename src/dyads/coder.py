@@ -329,7 +329,10 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
             return True
         if child.dep_ in ("compound", "amod") and child.ent_type_ in ("GPE", "NORP", "ORG"):
             return True
-    return False
+    # "reiterated its stance in rejection of the measures": an event noun with its own object,
+    # hanging from the clause's verb
+    in_clause = noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX")
+    return in_clause and any(c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children) for c in noun.children)
 
 
 def _aux(token: Token) -> set[str]:

@@ -937,8 +937,6 @@ def _metrics_table(dataset: str, result: dict) -> Any:
 
 def render_report(report: dict, console: Any) -> None:
     """Print the report as Rich tables: metrics, confusion matrix and worst misses per dataset."""
-    from rich.markup import escape
-    from rich.table import Table
 
     for dataset, result in report.items():
         if dataset.startswith("_"):
@@ -947,16 +945,7 @@ def render_report(report: dict, console: Any) -> None:
         _render_confusion(result.get("confusion"), console)
         misses = result.get("worst_misses") or []
         if misses:
-            shown = Table(title=f"worst misses ({len(misses)} of {result.get('misses', len(misses))})",
-                          title_justify="left", show_lines=True)
-            for column in ("id", "text", "gold", "predicted", "rule", "problem"):
-                shown.add_column(column, overflow="fold")
-            for miss in misses:
-                text = miss["text"] if len(miss["text"]) <= 200 else miss["text"][:197] + "..."
-                shown.add_row(escape(miss["id"]), escape(text), escape(miss["gold"]),
-                              escape(miss["predicted"]), escape(str(miss["rule"] or "-")),
-                              escape(miss["problem"]))
-            console.print(shown)
+            _render_misses(misses, result.get("misses", len(misses)), console)
     summary = report.get("_predictions", {})
     run = report.get("_run", {})
     line = (f"predictions: {summary.get('lines', 0)} events, "
@@ -964,6 +953,23 @@ def render_report(report: dict, console: Any) -> None:
     if run.get("stories_coded"):
         line += f"; coded {run['stories_coded']} stories in {run['seconds']:.1f} s"
     console.print(line, highlight=False)
+
+
+def _render_misses(misses: list[dict], total: int, console: Any) -> None:
+    """One block per miss: what went wrong, the text, the gold and what was coded (rule first)."""
+    from rich.markup import escape
+
+    console.print(f"[bold]worst misses[/bold] ({len(misses)} of {total})")
+    for rank, miss in enumerate(misses, 1):
+        text = miss["text"] if len(miss["text"]) <= 300 else miss["text"][:297] + "..."
+        rule = f"rule {miss['rule']}" if miss["rule"] else "no rule fired"
+        if miss["confidence"] is not None:
+            rule += f", confidence {miss['confidence']:.2f}"
+        console.print(f"{rank:>3}. [bold]{escape(miss['id'])}[/bold]  [red]{escape(miss['problem'])}[/red]",
+                      highlight=False)
+        console.print(f"     {escape(text)}", highlight=False, style="italic")
+        console.print(f"     gold:      {escape(miss['gold'])}", highlight=False)
+        console.print(f"     predicted: {escape(miss['predicted'])}  [dim]({escape(rule)})[/dim]", highlight=False)
 
 
 def _render_confusion(confusion: dict | None, console: Any) -> None:

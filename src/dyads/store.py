@@ -242,7 +242,7 @@ class Store:
             params = [*params, int(limit), int(offset)]
         cur = self.con.execute(sql, params)
         names = [d[0] for d in cur.description]
-        return [_public_record(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+        return [public_record(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
 
     def count_events(self, flt: EventFilter | None = None) -> int:
         where, params = (flt or EventFilter()).where()
@@ -257,7 +257,7 @@ class Store:
         return len(records)
 
 
-def _public_record(row: dict) -> dict:
+def public_record(row: dict) -> dict:
     """A stored row back to the public event record (dates as ISO strings)."""
     for key in ("sentence_start", "cameo_root", "actor_country", "actor_sector",
                 "recipient_country", "recipient_sector"):

@@ -75,9 +75,9 @@ def single_valued(request: Request) -> None:
         seen.add(key)
 
 
-def create_app(db_path: str, allow_sql: bool = False) -> FastAPI:
+def create_app(db_path: str, allow_sql: bool = False, *, sql_timeout: float = 5.0) -> FastAPI:
     """The app over the store at ``db_path``, opened read-only. ``allow_sql`` enables ``/api/sql``."""
-    db = Database(db_path)
+    db = Database(db_path, sql_timeout=sql_timeout)
     options = db.options()
     cameo_roots = _cameo_root_labels()
 

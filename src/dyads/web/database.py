@@ -8,6 +8,7 @@ limits here. The only SQL text chosen at run time is picked from fixed tables (`
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..store import EventFilter, _public_record
+from ..store import EventFilter, public_record
 
 # sort key in the URL -> ORDER BY text (never built from user input)
 SORTS: dict[str, str] = {
@@ -94,7 +95,7 @@ class Database:
             cur.execute(f"SELECT * FROM events{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
                         [*params, limit, offset])
             rows = _dicts(cur)
-        return total, [(_public_record(dict(row)), row["sentence_start"]) for row in rows]
+        return total, [(public_record(dict(row)), row["sentence_start"]) for row in rows]
 
     def event(self, event_id: str) -> tuple[dict, int] | None:
         with self.cursor() as cur:
@@ -102,7 +103,7 @@ class Database:
             rows = _dicts(cur)
         if not rows:
             return None
-        return _public_record(dict(rows[0])), rows[0]["sentence_start"]
+        return public_record(dict(rows[0])), rows[0]["sentence_start"]
 
     def story(self, doc_id: str) -> dict | None:
         with self.cursor() as cur:
@@ -269,7 +270,23 @@ class Database:
             finally:
                 timer.cancel()
         truncated = len(rows) > max_rows
-        return {"columns": columns, "rows": [list(r) for r in rows[:max_rows]], "truncated": truncated}
+        return {"columns": columns, "rows": [[_jsonable(v) for v in r] for r in rows[:max_rows]],
+                "truncated": truncated}
+
+
+def _jsonable(value):
+    """A value from user SQL as JSON: dates and decimals as text, NaN and infinities as null."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict]:

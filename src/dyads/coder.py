@@ -44,7 +44,7 @@ class EventCoderComponent:
         self.negation = set(modality["negation"])
         self.obligation_aux = set(modality["obligation_aux"])
         self.intent_adjectives = set(modality["intent_adjectives"])
-        self.light_verbs = set(modality["light_verbs"])
+        self.light_verbs = _verb_forms(modality["light_verbs"])
         self.condition_marks = set(modality["condition_marks"])
         self.background_preps = set(modality["background_preps"])
         self.background_nouns = set(modality["background_nouns"])
@@ -69,7 +69,7 @@ class EventCoderComponent:
         reported: set[int] = set()
         for trig in triggers:
             head = clause = trig.head
-            if head.dep_ == "dobj" and head.pos_ != "VERB" and head.head.lemma_ in self.light_verbs:
+            if head.dep_ == "dobj" and head.pos_ != "VERB" and _is_light(head.head, self.light_verbs):
                 clause = head.head  # "agreed to hold talks": the framing reaches the noun through "hold"
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
             if above is None or clause.dep_ not in FRAMED:
@@ -316,7 +316,7 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
     """Does an event noun report an event? Yes when it is what a clause is about (subject, or
     object of a light verb: "clashes erupted", "held talks"), a headline, or carries its own
     participants ("Israel's raid", "talks with Iran", "an attack on the convoy")."""
-    if noun.dep_ in ("nsubj", "nsubjpass", "ROOT") or (noun.dep_ == "dobj" and noun.head.lemma_ in light_verbs):
+    if noun.dep_ in ("nsubj", "nsubjpass", "ROOT") or (noun.dep_ == "dobj" and _is_light(noun.head, light_verbs)):
         return True
     if noun.dep_ in ("conj", "appos") and noun.head.i != noun.i:
         return _noun_reports_event(noun.head, light_verbs)
@@ -335,6 +335,19 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
     return in_clause and any(c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children) for c in noun.children)
 
 
+def _is_light(verb: Token, light_verbs: set[str]) -> bool:
+    return verb.lemma_ in light_verbs or verb.lower_ in light_verbs
+
+
+def _verb_forms(verbs: list[str]) -> set[str]:
+    """Verbs with their regular inflections, for checks that must not rely on the lemmatizer."""
+    forms = set()
+    for v in verbs:
+        stem = v[:-1] if v.endswith("e") else v
+        forms.update({v, v + "s", v + "es", stem + "ed", stem + "ing", v + "d"})
+    return forms
+
+
 def _aux(token: Token) -> set[str]:
     return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
 
@@ -348,7 +361,7 @@ def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[i
     for trig in triggers:
         if trig.head.pos_ in ("VERB", "AUX"):
             continue
-        if trig.head.dep_ == "dobj" and trig.head.head.lemma_ in light_verbs:
+        if trig.head.dep_ == "dobj" and _is_light(trig.head.head, light_verbs):
             inside.add(trig.head.head.i)
             continue
         node = trig.head

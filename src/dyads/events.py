@@ -219,7 +219,7 @@ def _matches_words(tokens, words: list[str]) -> bool:
         if tok.lemma_.lower() in single or tok.lower_ in single:
             return True
     if multi:
-        text = " ".join(t.lower_ for t in tokens)
+        text = " ".join(t.lower_ for t in tokens).replace(" - ", "-")
         lemmas = " ".join(t.lemma_.lower() for t in tokens)
         return any(w in text or w in lemmas for w in multi)
     return False
@@ -232,6 +232,7 @@ def _has_object(head: Token, words: list[str]) -> bool:
     for child in head.children:
         if child.dep_ in ("dobj", "xcomp", "attr", "oprd", "nsubjpass"):
             candidates.append(child)
+            candidates.extend(c for c in child.children if c.dep_ == "conj")  # "photographs and intelligence"
         elif child.dep_ in ("prep", "prt", "dative"):
             obj = _child(child, "pobj")
             if obj is not None:

@@ -215,7 +215,7 @@ class ActorResolver:
             country = self.memory.home_country  # an unqualified domestic actor of the story's country
         if name is not None and (country or sector):
             self._remember_person(name, country, sector)
-        actor = Actor(text=span.text, code=_code(country, sector, code), country=country, sector=sector,
+        actor = Actor(text=span.text, code=actor_code(country, sector, code), country=country, sector=sector,
                       start=span.start_char, end=span.end_char)
         if name is not None or person is not None:
             self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
@@ -226,7 +226,7 @@ class ActorResolver:
     def implicit(self, sector: str) -> Actor:
         """The unnamed doer of an act that only one kind of actor performs ("were arrested")."""
         country = self.memory.home_country
-        return Actor(text="", code=_code(country, sector, None), country=country, sector=sector,
+        return Actor(text="", code=actor_code(country, sector, None), country=country, sector=sector,
                      start=None, end=None)
 
     def is_country_term(self, token: Token) -> bool:
@@ -310,7 +310,8 @@ class ActorResolver:
             self.memory.last_person, self.memory.last_group = saved
 
 
-def _code(country: str | None, sector: str | None, org_code: str | None) -> str | None:
+def actor_code(country: str | None, sector: str | None, org_code: str | None) -> str | None:
+    """CAMEO-style actor code: an organisation's own code, else country + sector ("SYRGOV")."""
     if org_code:
         return org_code
     if country is None and sector is None:

@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import ActorResolver
+from .actors import ActorResolver, actor_code
 from .dates import resolve_date
 from .events import FRAMED, Trigger, TriggerFinder
 from .knowledge import Knowledge
@@ -448,3 +448,18 @@ class Coder:
                             if a.country and len(a.country) == 3})
         places = self._places.resolve(story.text, spans, context_countries=countries)
         self._places.locate_events(story.text, events, places)
+        _countries_from_places(events, places)
+
+
+def _countries_from_places(events: list[Event], places: list[dict]) -> None:
+    """An actor named after a place the dictionaries do not know ("Darfur rebels", "the government of
+    Sindh province") belongs to the country the gazetteer puts that place in."""
+    located = [p for p in places if p.get("country") and p.get("geonameid")]
+    for event in events:
+        for actor in event.actor + event.recipient:
+            if actor.country or actor.start is None:
+                continue
+            inside = next((p for p in located if actor.start <= p["start"] and p["end"] <= actor.end), None)
+            if inside is not None:
+                actor.country = inside["country"]
+                actor.code = actor_code(actor.country, actor.sector, None)

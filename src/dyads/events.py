@@ -106,8 +106,7 @@ class TriggerFinder:
                 return _relative_antecedent(child), False
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
-                agent = _agent(head)
-                return agent, True
+                return _agent(head) or _means_owner(head), True
         if head.dep_ == "relcl":
             return head.head, False
         if head.dep_ == "xcomp" and head.head.lemma_ in self.object_control:
@@ -202,6 +201,19 @@ def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return _child(child, "pobj")
+    return None
+
+
+def _means_owner(verb: Token) -> Token | None:
+    """"were killed in police firing", "died in an Israeli air strike": a passive without "by" whose
+    means is an act with a named doer."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
+            means = _child(prep, "pobj")
+            if means is not None:
+                for child in means.children:
+                    if child.dep_ in ("poss", "compound") or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
+                        return child
     return None
 
 

@@ -89,6 +89,8 @@ class EventCoderComponent:
         for trig in triggers:
             if trig.head.i in framing:
                 continue  # its meaning is carried by the event it frames
+            if trig.head.pos_ in ("VERB", "AUX") and trig.head.dep_ in ("amod", "compound"):
+                continue  # "US-backed forces", "rebel-held town": a description, not an act
             if trig.head.pos_ not in ("VERB", "AUX") and not _noun_reports_event(trig.head, self.light_verbs):
                 mentions.append(trig)  # "in the battle zones", "the aid program": a mention, not a report
                 continue
@@ -181,7 +183,9 @@ class EventCoderComponent:
         sent = trig.head.sent
         when = self._date(sent, trig.head, story_date)
         weight = pattern.weight * (0.5 if self._in_background(trig.head) else 1.0)
-        confidence = self._confidence(weight, trig.head, actors, recipients, negated, hypothetical)
+        clause_head = trig.head.head if trig.head.dep_ == "dobj" and _is_light(trig.head.head, self.light_verbs) \
+            else trig.head  # "launched an attack": the clause is the light verb's
+        confidence = self._confidence(weight, clause_head, actors, recipients, negated, hypothetical)
         trigger_span = TextSpan(trig.span.text, trig.span.start_char, trig.span.end_char)
         if governor is not None:
             lo = min(governor.span.start_char, trig.span.start_char)

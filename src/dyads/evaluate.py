@@ -658,8 +658,10 @@ def _plain_matrix(matrix: dict[str, Counter]) -> dict[str, dict[str, int]]:
 def diagnose(gold_records: list[dict], predictions: list[dict], worst: int = 10) -> dict:
     """Per dataset: a confusion matrix (gold label x label of the top prediction) and the worst misses.
 
-    A miss is a record whose predictions lose on any metric; misses are ranked by how much they lose
-    (a wrong top-1 label costs most), then by the confidence of the wrong prediction.
+    A miss is a record whose predictions lose on any metric. Its ``loss`` sums what it loses: 1 (penta: 2)
+    for a wrong top label, plus 1 - F1 of each per-record figure (types, dyads, countries, spans; for
+    sentence labels, 1 per wrong label). Misses are ranked by loss, then by the confidence of the top
+    prediction, so confident mistakes come before hesitant ones.
     """
     preds = _group_predictions(predictions)
     report = {}

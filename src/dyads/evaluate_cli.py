@@ -34,7 +34,7 @@ def evaluate(
     worst: Annotated[int, typer.Option(
         "--worst", min=0, help="How many of the worst misses to show per dataset.")] = 10,
     processes: Annotated[int, typer.Option(
-        "--processes", "-j", min=1, help="Parsing processes for the coder.")] = 1,
+        "--processes", "-p", min=1, help="Parsing processes for the coder.")] = 1,
     pred: Annotated[Path | None, typer.Option(
         "--pred", help="Score this prediction file (event JSON Lines, e.g. from `dyads code --output`) "
                        "instead of coding the gold texts.", show_default=False)] = None,

@@ -207,6 +207,10 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
     code = str(entry["cameo"])
     if code not in cameo:
         raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {code!r}")
+    for key in ("verbs", "nouns", "object", "context", "recipient"):
+        bad = [w for w in entry.get(key) or [] if not isinstance(w, str)]
+        if bad:  # YAML reads a bare on / off / yes / no as a boolean: quote such words
+            raise ValueError(f"event pattern {entry.get('id')!r}: {key} must be words, got {bad!r} (quote them)")
     pattern = EventPattern(**{**entry, "cameo": code})
     if not pattern.verbs and not pattern.nouns:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")

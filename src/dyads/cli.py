@@ -61,6 +61,8 @@ def code(
     geocode: Annotated[bool, typer.Option(
         "--geocode/--no-geocode", help="Resolve event places in the gazetteer.")] = True,
     max_chars: Annotated[int, typer.Option(help="Longest story accepted, in characters.")] = 2_000_000,
+    all_events: Annotated[bool, typer.Option(
+        "--all-events", help="Keep every event found, not only each sentence's main events.")] = False,
 ) -> None:
     """Code stories into events: print them (or write --output) and store them."""
     from .coder import Coder
@@ -75,7 +77,7 @@ def code(
             raise typer.Exit(1) from exc
 
     coder = Coder(dictionaries=[str(d) for d in dictionary or []], n_process=processes, geocode=geocode,
-                  max_chars=max_chars)
+                  max_chars=max_chars, all_events=all_events)
     rejected: list[Reject] = []
     if rejects.exists():
         rejects.unlink()  # the file describes this run

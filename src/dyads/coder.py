@@ -29,13 +29,18 @@ NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCE
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
 # Reporting verbs: an event in their complement is the news, the "said" is not.
 DEFAULT_BATCH = 16
+# Secondary events of a sentence are kept when within this much confidence of its main event
+# (1.0 keeps every event), or when both sides are coded actors and confidence reaches DYADIC_FLOOR.
+DEFAULT_MARGIN = 0.2
+DYADIC_FLOOR = 0.6
 
 
 class EventCoderComponent:
     """spaCy component: codes the events of one story (a Doc) into ``doc.user_data``."""
 
-    def __init__(self, nlp: Language, knowledge: Knowledge):
+    def __init__(self, nlp: Language, knowledge: Knowledge, margin: float = DEFAULT_MARGIN):
         self.knowledge = knowledge
+        self.margin = margin
         self.finder = TriggerFinder(nlp, knowledge)
         self.term_lookup = nlp.get_pipe("dyads_actor_terms").term
         modality = knowledge.modality
@@ -107,7 +112,20 @@ class EventCoderComponent:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
         events.sort(key=lambda e: e.trigger.start)
-        return events
+        return self._main_events(events)
+
+    def _main_events(self, events: list[Event]) -> list[Event]:
+        """Per sentence, the main event and those nearly as well supported (within ``margin`` of its
+        confidence) or fully specified (coded actor and recipient): a sentence's passing mentions of
+        other acts are not reports of them."""
+        if self.margin >= 1:
+            return events
+        best: dict[int, float] = {}
+        for e in events:
+            best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
+        return [e for e in events if e.confidence >= best[e.sentence_index] - self.margin
+                or (e.confidence >= DYADIC_FLOOR and any(a.is_resolved for a in e.actor)
+                    and any(a.is_resolved for a in e.recipient))]
 
     def _event(self, doc: Doc, doc_id: str, story_date: date | None, trig: Trigger,
                governor: Trigger | None, resolver: ActorResolver, sentence_index: dict,
@@ -183,8 +201,7 @@ class EventCoderComponent:
         sent = trig.head.sent
         when = self._date(sent, trig.head, story_date)
         weight = pattern.weight * (0.5 if self._in_background(trig.head) else 1.0)
-        clause_head = trig.head.head if trig.head.dep_ == "dobj" and _is_light(trig.head.head, self.light_verbs) \
-            else trig.head  # "launched an attack": the clause is the light verb's
+        clause_head = _clause_of(trig.head, self.light_verbs)
         confidence = self._confidence(weight, clause_head, actors, recipients, negated, hypothetical)
         trigger_span = TextSpan(trig.span.text, trig.span.start_char, trig.span.end_char)
         if governor is not None:
@@ -339,6 +356,18 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
     return in_clause and any(c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children) for c in noun.children)
 
 
+def _clause_of(head: Token, light_verbs: set[str]) -> Token:
+    """The verb whose clause an event noun belongs to: "launched an attack", "reiterated its stance
+    in rejection of"; a verb trigger is its own clause."""
+    if head.pos_ in ("VERB", "AUX"):
+        return head
+    if head.dep_ == "dobj" and _is_light(head.head, light_verbs):
+        return head.head
+    if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ in ("VERB", "AUX"):
+        return head.head.head
+    return head
+
+
 def _is_light(verb: Token, light_verbs: set[str]) -> bool:
     return verb.lemma_ in light_verbs or verb.lower_ in light_verbs
 
@@ -408,12 +437,13 @@ class Coder:
     """Codes stories into events. Loads the model and the dictionaries once.
 
     ``n_process`` > 1 parses and codes in that many worker processes (spaCy's multiprocessing).
-    ``geocode`` resolves event places against the embedded gazetteer.
+    ``geocode`` resolves event places against the embedded gazetteer. ``all_events`` keeps every
+    event found, not only each sentence's main events (see ``EventCoderComponent._main_events``).
     """
 
     def __init__(self, dictionaries: Iterable[str] = (), n_process: int = 1, batch_size: int = DEFAULT_BATCH,
-                 geocode: bool = True, max_chars: int = 2_000_000):
-        self.nlp = load_pipeline(tuple(str(d) for d in dictionaries))
+                 geocode: bool = True, max_chars: int = 2_000_000, all_events: bool = False):
+        self.nlp = load_pipeline(tuple(str(d) for d in dictionaries), margin=1.0 if all_events else DEFAULT_MARGIN)
         self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
         self.n_process = n_process
         self.batch_size = batch_size

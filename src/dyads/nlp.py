@@ -50,7 +50,7 @@ def knowledge_for(dictionaries: tuple[str, ...]) -> Knowledge:
     return Knowledge.load(dictionaries)
 
 
-def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True) -> Language:
+def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, margin: float = 0.2) -> Language:
     """The pinned model with dyads' components added. ``code_events=False`` gives the parse-only
     pipeline (the throughput ceiling the benchmark compares against)."""
     check_model()
@@ -59,7 +59,7 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True) 
     if code_events:
         config = {"dictionaries": list(dictionaries)}
         nlp.add_pipe("dyads_actor_terms", config=config)
-        nlp.add_pipe("dyads_events", config=config)
+        nlp.add_pipe("dyads_events", config={**config, "margin": margin})
     return nlp
 
 
@@ -106,8 +106,8 @@ class ActorTermMatcher:
                 or self.knowledge.actor_terms.get(" ".join(span.text.lower().replace("’", "'").split())))
 
 
-@Language.factory("dyads_events", default_config={"dictionaries": []})
-def make_event_coder(nlp: Language, name: str, dictionaries: list[str]):
+@Language.factory("dyads_events", default_config={"dictionaries": [], "margin": 0.2})
+def make_event_coder(nlp: Language, name: str, dictionaries: list[str], margin: float):
     from .coder import EventCoderComponent  # the coder imports this module
 
-    return EventCoderComponent(nlp, knowledge_for(tuple(dictionaries)))
+    return EventCoderComponent(nlp, knowledge_for(tuple(dictionaries)), margin=margin)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .knowledge import ActorTerm, Knowledge
 from .models import Actor
 
 # Dependents that end a noun phrase: what follows them is another participant or another clause.
@@ -74,17 +75,21 @@ def _distinct(actors: list[Actor]) -> list[Actor]:
 class ActorResolver:
     """Resolves noun phrases of one story. Create one per story (it carries the story's memory)."""
 
-    def __init__(self, doc: Doc, term_lookup, story_date: str | None = None):
+    def __init__(self, doc: Doc, term_lookup, knowledge: Knowledge, story_date: str | None = None):
         self.doc = doc
-        self.term_lookup = term_lookup
+        self.knowledge = knowledge
         self.story_date = story_date
         self.memory = StoryMemory()
         self._resolving: set[int] = set()
-        self.terms_at: dict[int, Span] = {}
+        self.terms_at: dict[int, Span] = {}  # token index -> the term span covering it
+        self.term_of: dict[int, ActorTerm] = {}  # term span start -> what the term says
         for span in doc.spans.get("dyads_terms", []):
             term = term_lookup(span)
-            if term is None or not self._valid(term):
+            if term is not None and term.kind == "person":
+                term = knowledge.person_role(term, story_date)  # the office held on the story's date
+            if term is None:
                 continue
+            self.term_of[span.start] = term
             for i in range(span.start, span.end):
                 self.terms_at[i] = span
             if term.country and term.kind in ("country", "demonym", "capital", "government"):
@@ -94,13 +99,6 @@ class ActorResolver:
             if ent.label_ == "PERSON":
                 for i in range(ent.start, ent.end):
                     self.person_at[i] = ent
-
-    def _valid(self, term) -> bool:
-        """People's roles are date-bounded: only count a role held on the story's date."""
-        if term.kind != "person" or not self.story_date:
-            return True
-        return ((term.valid_from is None or term.valid_from <= self.story_date)
-                and (term.valid_to is None or self.story_date <= term.valid_to))
 
     # ------------------------------------------------------------------ phrases
     def resolve(self, head: Token) -> list[Actor]:
@@ -178,7 +176,7 @@ class ActorResolver:
             if term_span is not None and term_span.start == tok.i:
                 distance = 0 if term_span.start <= head.i < term_span.end else min(
                     abs(head.i - term_span.start), abs(head.i - (term_span.end - 1)))
-                terms.append((distance, term_span.start, self.term_lookup(term_span)))
+                terms.append((distance, term_span.start, self.term_of[term_span.start]))
             if tok.dep_ == "poss" and tok.pos_ == "PRON":
                 owner = tok
         terms.sort(key=lambda t: (t[0], t[1]))
@@ -215,6 +213,7 @@ class ActorResolver:
             country = self.memory.home_country  # an unqualified domestic actor of the story's country
         if name is not None and (country or sector):
             self._remember_person(name, country, sector)
+        code = code or self.knowledge.org_codes.get((country, sector))  # Juncker: IGO + EC is IGOEUREC
         actor = Actor(text=span.text, code=actor_code(country, sector, code), country=country, sector=sector,
                       start=span.start_char, end=span.end_char)
         if name is not None or person is not None:
@@ -232,7 +231,7 @@ class ActorResolver:
     def is_country_term(self, token: Token) -> bool:
         """Does the token name a country or its capital ("Bosnia", "Baku")?"""
         span = self.terms_at.get(token.i)
-        return span is not None and self.term_lookup(span).kind in ("country", "capital")
+        return span is not None and self.term_of[span.start].kind in ("country", "capital")
 
     def is_actor_like(self, head: Token) -> bool:
         """Does the head word itself name a participant (not e.g. "support" in "support of X")?"""
@@ -245,7 +244,7 @@ class ActorResolver:
                 for tok in prep.subtree:
                     span = self.terms_at.get(tok.i)
                     if span is not None:
-                        term = self.term_lookup(span)
+                        term = self.term_of[span.start]
                         if term.kind in ("country", "capital") and term.country:
                             return term.country
         return None

@@ -65,7 +65,8 @@ class EventCoderComponent:
 
     # ------------------------------------------------------------------ one story
     def code_doc(self, doc: Doc, doc_id: str, story_date: date | None) -> list[Event]:
-        resolver = ActorResolver(doc, self.term_lookup, story_date.isoformat() if story_date else None)
+        resolver = ActorResolver(doc, self.term_lookup, self.knowledge,
+                                 story_date.isoformat() if story_date else None)
         resolver.learn_titles()
         triggers = self.finder.find(doc)
         by_head = {t.head.i: t for t in triggers}

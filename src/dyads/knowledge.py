@@ -80,6 +80,8 @@ class Knowledge:
     recode: dict[str, dict[str, str]]  # governor kind -> {cameo root or "default": new code}
     modality: dict[str, list[str]]
     default_recipients: dict[str, list[str]]  # "verb" / "noun" -> roles used when a pattern names none
+    people_roles: dict[str, list[ActorTerm]] = field(default_factory=dict)  # name -> terms of office
+    org_codes: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, sector) -> org code
     sources: list[str] = field(default_factory=list)
 
     @classmethod
@@ -115,8 +117,13 @@ class Knowledge:
             sources.append(str(path))
 
         terms: dict[str, ActorTerm] = {}
+        people_roles: dict[str, list[ActorTerm]] = {}
         for term in _actor_terms(sections):
             terms[_norm(term.phrase)] = term  # later entries (user files) override
+            if term.kind == "person":
+                people_roles.setdefault(_norm(term.phrase), []).append(term)
+        org_codes = {(o.get("country"), o.get("sector")): o["code"] for o in sections["organizations"]
+                     if o.get("code") and o.get("country") and o.get("sector")}
         case_sensitive = {k: v for k, v in terms.items() if _is_acronym(v.phrase)}
         for key in case_sensitive:
             del terms[key]
@@ -130,13 +137,24 @@ class Knowledge:
                    patterns=list(patterns.values()), recode=recode, modality=modality,
                    default_recipients={"verb": defaults["verb_recipient"],
                                        "noun": defaults["noun_recipient"]},
-                   sources=sources)
+                   people_roles=people_roles, org_codes=org_codes, sources=sources)
 
     def code_info(self, code: str) -> CameoCode:
         """The codebook entry of a CAMEO code (falling back to its parent for unknown sub-codes)."""
         while code and code not in self.cameo:
             code = code[:-1]
         return self.cameo[code]
+
+    def person_role(self, term: ActorTerm, on: str | None) -> ActorTerm | None:
+        """The role a person's name stood for on a date (ISO): people hold offices for a time, and a
+        name can be two people ("Bush"). Without a date, the latest role; None if none held then."""
+        roles = self.people_roles.get(_norm(term.phrase), [term])
+        if on is None:
+            return roles[-1]
+        for role in roles:
+            if (role.valid_from is None or role.valid_from <= on) and (role.valid_to is None or on <= role.valid_to):
+                return role
+        return None
 
     def recode_for(self, kind: str, cameo: str) -> str | None:
         """New code when an event verb is governed by e.g. "threatened to" / "refused to"."""

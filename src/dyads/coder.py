@@ -176,8 +176,8 @@ class EventCoderComponent:
         passive_subjects = [c for c in anchor.children if c.dep_ in ("nsubjpass", "csubjpass")]
         if passive and pattern.passive_subject == "recipient":
             recipient_heads = passive_subjects
-        elif passive and actor_head is None and passive_subjects:
-            actor_head = passive_subjects[0]
+        elif passive and passive_subjects:
+            actor_head = passive_subjects[0]  # "troops were deployed": the troops act
 
         obliged = self._reported_obligation(trig) if cameo == "010" else None
         if obliged is not None:  # "X said Y must ensure security": X demands of Y

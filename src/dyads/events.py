@@ -55,6 +55,7 @@ class TriggerFinder:
                     Doc(nlp.vocab, words=p.split(), lemmas=[*lemmatize(p.split()[:-1]), p.split()[-1]])
                     for p in pattern.nouns])
         self.object_control = set(knowledge.modality["object_control"])
+        self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         # A framing verb frames whatever pattern matched it: "threatened to shell" is a threat even
         # where the more specific 138 pattern won the trigger.
         self.governs_by_lemma: dict[str, str] = {}
@@ -106,13 +107,17 @@ class TriggerFinder:
                 return _relative_antecedent(child), False
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
-                return _agent(head) or _means_owner(head), True
+                return _agent(head) or self._means_owner(head), True
         if head.dep_ == "relcl":
             return head.head, False
-        if head.dep_ == "xcomp" and head.head.lemma_ in self.object_control:
-            obj = _child(head.head, "dobj")
-            if obj is not None:
-                return obj, False
+        if head.dep_ == "xcomp":
+            # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
+            # "policemen were seen patrolling": the passive subject acts
+            controller = _child(head.head, "nsubjpass")
+            if controller is None and head.head.lemma_ in self.object_control:
+                controller = _child(head.head, "dobj")
+            if controller is not None:
+                return controller, False
         if head.dep_ == "acl":
             owner = _child(head.head, "poss")
             if owner is not None:
@@ -123,6 +128,18 @@ class TriggerFinder:
         if head.dep_ in ("prep", "pobj", "dobj"):
             return self.subject_of(head.head, depth + 1)
         return None, False
+
+    def _means_owner(self, verb: Token) -> Token | None:
+        """"were killed in police firing", "died in an Israeli air strike": a passive without "by"
+        whose means is an act (an event noun) with a named doer."""
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
+                means = _child(prep, "pobj")
+                if means is not None and means.lemma_.lower() in self.event_nouns:
+                    for child in means.children:
+                        if child.dep_ in ("poss", "compound") or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
+                            return child
+        return None
 
     def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
         owner = _child(noun, "poss")
@@ -201,19 +218,6 @@ def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return _child(child, "pobj")
-    return None
-
-
-def _means_owner(verb: Token) -> Token | None:
-    """"were killed in police firing", "died in an Israeli air strike": a passive without "by" whose
-    means is an act with a named doer."""
-    for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
-            means = _child(prep, "pobj")
-            if means is not None:
-                for child in means.children:
-                    if child.dep_ in ("poss", "compound") or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
-                        return child
     return None
 
 

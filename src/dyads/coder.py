@@ -82,7 +82,10 @@ class EventCoderComponent:
                 continue
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
                 reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
-            frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma
+            # a framing verb frames unless a pattern of its own, with a condition, matched it
+            # ("declined to comment" is 011, not a refusal of a statement)
+            frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma \
+                and not (above.pattern.object or above.pattern.context)
             if above.pattern.governs or frames:
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
@@ -124,9 +127,15 @@ class EventCoderComponent:
         best: dict[int, float] = {}
         for e in events:
             best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
-        return [e for e in events if e.confidence >= best[e.sentence_index] - self.margin
-                or (e.confidence >= DYADIC_FLOOR and any(a.is_resolved for a in e.actor)
-                    and any(a.is_resolved for a in e.recipient))]
+        kept = []
+        for e in events:
+            coded_actor = any(a.is_resolved for a in e.actor)
+            coded_recipient = any(a.is_resolved for a in e.recipient)
+            top = e.confidence >= best[e.sentence_index]
+            if top or (e.confidence >= best[e.sentence_index] - self.margin and (coded_actor or coded_recipient)) \
+                    or (e.confidence >= DYADIC_FLOOR and coded_actor and coded_recipient):
+                kept.append(e)
+        return kept
 
     def _event(self, doc: Doc, doc_id: str, story_date: date | None, trig: Trigger,
                governor: Trigger | None, resolver: ActorResolver, sentence_index: dict,
@@ -186,7 +195,8 @@ class EventCoderComponent:
         actors = resolver.resolve(actor_head) if actor_head is not None else []
         if not actors and passive and pattern.implicit_actor:
             actors = [resolver.implicit(pattern.implicit_actor)]
-        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head)
+        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
+                                           statement=cameo.startswith("01"))
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -225,7 +235,7 @@ class EventCoderComponent:
         return event
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
-                         actor_head: Token | None, trigger: Token) -> list[Actor]:
+                         actor_head: Token | None, trigger: Token, statement: bool = False) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
         a demanded clause ("demanded that the US cancel"); else the place the act was aimed at
@@ -242,8 +252,9 @@ class EventCoderComponent:
             found = [a for a in resolver.resolve(head) if (a.start, a.end) not in taken]
             if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
-            if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS:
-                fallback = found
+            if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
+                    and not statement:
+                fallback = found  # what was condemned, rejected, attacked; what was said is no target
         for clause in trigger.children:
             if clause.dep_ == "ccomp":
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)

@@ -75,18 +75,3 @@ def _parse(text: str, base: date | None) -> date | None:
     except (ValueError, OverflowError):
         return None
     return result.date() if result else None
-
-
-def parse_story_date(value) -> date | None:
-    """A story's own date from input metadata: ISO "YYYY-MM-DD", "YYYYMMDD" or a date object."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"):
-        try:
-            return datetime.strptime(text[:19] if "T" in text else text, fmt).date()
-        except ValueError:
-            continue
-    return None

@@ -82,10 +82,10 @@ class EventCoderComponent:
                 continue
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
                 reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
-            # a framing verb frames unless a pattern of its own, with a condition, matched it
-            # ("declined to comment" is 011, not a refusal of a statement)
+            # a framing verb frames unless a pattern naming its object matched it ("declined to
+            # comment" is 011, not a refusal of a statement)
             frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma \
-                and not (above.pattern.object or above.pattern.context)
+                and not above.pattern.object
             if above.pattern.governs or frames:
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:

@@ -196,7 +196,7 @@ class EventCoderComponent:
         if not actors and passive and pattern.implicit_actor:
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
-                                           statement=cameo.startswith("01"))
+                                           statement=cameo.startswith("01"), demand=cameo[:2] in ("02", "10"))
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -235,7 +235,8 @@ class EventCoderComponent:
         return event
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
-                         actor_head: Token | None, trigger: Token, statement: bool = False) -> list[Actor]:
+                         actor_head: Token | None, trigger: Token, statement: bool = False,
+                         demand: bool = False) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
         a demanded clause ("demanded that the US cancel"); else the place the act was aimed at
@@ -255,7 +256,7 @@ class EventCoderComponent:
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
                     and not statement:
                 fallback = found  # what was condemned, rejected, attacked; what was said is no target
-        for clause in trigger.children:
+        for clause in trigger.children if demand else ():
             if clause.dep_ == "ccomp":
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subject is not None:

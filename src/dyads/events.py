@@ -123,6 +123,12 @@ class TriggerFinder:
             if owner is not None:
                 return owner, False
             return self.subject_of(head.head, depth + 1)
+        if head.dep_ == "conj":
+            # "was indicted by the court and will resign": the one who resigns is the grammatical
+            # subject of the first verb, not its "by" agent
+            shared = _child(head.head, "nsubjpass")
+            if shared is not None:
+                return shared, False
         if head.dep_ in INHERIT_SUBJECT or (head.dep_ == "pobj" or head.head.dep_ == "prep"):
             return self.subject_of(head.head, depth + 1)
         if head.dep_ in ("prep", "pobj", "dobj"):
@@ -153,7 +159,8 @@ class TriggerFinder:
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
-                                                      or child.pos_ in ("NOUN", "PROPN")):
+                                                      or child.pos_ in ("NOUN", "PROPN")) \
+                    and child.lemma_.lower() not in self.event_nouns:  # "mediation efforts" has no doer
                 return child, False
         if noun.dep_ in ("nsubj", "ROOT"):
             return None, False

@@ -32,6 +32,7 @@ GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "
                "president", "foreign minister", "state", "official"}
 # Nouns that, owned by a pronoun, mean the owner's country ("his country", "their government").
 HOME_NOUNS = {"country": None, "nation": None, "government": "GOV", "state": None, "people": "CVL"}
+ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "pobj", "conj"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 
 
@@ -187,8 +188,10 @@ class ActorResolver:
                 country = term.country
                 if term.kind == "organization":
                     code = term.code
-                if term.sector and (sector is None or term.kind == "organization"):
-                    sector = term.sector
+                metonym = term.kind in ("capital", "government")
+                if term.sector and (sector is None or term.kind == "organization") \
+                        and (not metonym or head.dep_ in ACTING_DEPS):
+                    sector = term.sector  # "Moscow said": the capital acts for the government
                 if term.kind == "person":
                     person = term
         names = [self.person_at[t.i] for t in tokens if t.i in self.person_at]

@@ -56,6 +56,8 @@ class TriggerFinder:
                     for p in pattern.nouns])
         self.object_control = set(knowledge.modality["object_control"])
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
+        # single words that name an actor ("police" in "police firing", not "air" in "air strike")
+        self.actor_words = {phrase for phrase in knowledge.actor_terms if " " not in phrase}
         # A framing verb frames whatever pattern matched it: "threatened to shell" is a threat even
         # where the more specific 138 pattern won the trigger.
         self.governs_by_lemma: dict[str, str] = {}
@@ -159,8 +161,7 @@ class TriggerFinder:
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
-                                                      or child.pos_ in ("NOUN", "PROPN")) \
-                    and child.lemma_.lower() not in self.event_nouns:  # "mediation efforts" has no doer
+                                                      or child.pos_ == "PROPN" or child.lower_ in self.actor_words):
                 return child, False
         if noun.dep_ in ("nsubj", "ROOT"):
             return None, False

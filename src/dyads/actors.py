@@ -281,7 +281,7 @@ class ActorResolver:
             return [self.memory.last_person]
         if lower in PLURAL_PRONOUNS and self.memory.last_group:
             return list(self.memory.last_group)
-        if lower in NEUTER_PRONOUNS and self.memory.last_actor is not None:
+        if lower in NEUTER_PRONOUNS and self.memory.last_actor is not None and tok.dep_ in ("nsubj", "poss"):
             return [self.memory.last_actor]
         return []
 

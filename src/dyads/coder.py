@@ -52,6 +52,7 @@ class EventCoderComponent:
         self.light_verbs = _verb_forms(modality["light_verbs"])
         self.condition_marks = set(modality["condition_marks"])
         self.background_preps = set(modality["background_preps"])
+        self.partitives = set(modality["partitive_nouns"])
         self.background_nouns = set(modality["background_nouns"])
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
@@ -267,13 +268,26 @@ class EventCoderComponent:
         return place or fallback or []
 
     def _actor_inside(self, resolver: ActorResolver, head: Token) -> list[Actor]:
-        for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in INNER_PREPS:
-                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if obj is not None:
-                    inner = [a for a in resolver.resolve(obj) if a.is_resolved]
-                    if inner:
-                        return inner
+        """Coded actors inside an object phrase: "an offer from Afghanistan", "a ban imposed on Chadian
+        citizens". A partitive head ("dozens of supporters") keeps its whole phrase as the span."""
+        preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
+        for clause in head.children:  # "a ban imposed on X", "sanctions aimed at X"
+            if clause.dep_ in ("acl", "relcl"):
+                preps += [c for c in clause.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
+        for prep in preps:
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            inner = [a for a in resolver.resolve(obj) if a.is_resolved]
+            if inner and prep.head.i == head.i and prep.lower_ == "of" and \
+                    (head.lemma_.lower() in self.partitives or head.like_num):
+                outer = resolver.resolve(head)
+                if len(outer) == 1:
+                    whole = outer[0]
+                    return [Actor(text=whole.text, code=inner[0].code, country=inner[0].country,
+                                  sector=inner[0].sector, start=whole.start, end=whole.end)]
+            if inner:
+                return inner
         return []
 
     def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:

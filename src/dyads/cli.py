@@ -20,7 +20,8 @@ from .store import EventFilter, Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="dyads: political event data from news text (who did what to whom, when, where).")
-console = Console()
+# Piped or captured output gets the table's natural width instead of Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 EXIT_REJECTED = 2

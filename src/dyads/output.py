@@ -250,6 +250,7 @@ def print_events(records: Sequence[dict], console: Console | None = None, title:
     table.add_column("event", max_width=40, overflow="fold")
     table.add_column("recipient", max_width=28, overflow="fold")
     table.add_column("trigger", max_width=16, overflow="fold")
+    table.add_column("place", max_width=14, overflow="fold")
     table.add_column("rule", max_width=16, overflow="fold", style="dim")
     table.add_column("conf", justify="right", no_wrap=True, width=4)
     for record in records:
@@ -260,6 +261,7 @@ def print_events(records: Sequence[dict], console: Console | None = None, title:
             _event_cell(record),
             _actors_cell(record.get("recipient") or []),
             (record.get("trigger") or {}).get("text") or "",
+            (record.get("location") or {}).get("name") or (record.get("location") or {}).get("text") or "",
             record.get("rule") or "",
             "" if record.get("confidence") is None else f"{record['confidence']:.2f}",
         )

@@ -117,17 +117,17 @@ class Knowledge:
             sources.append(str(path))
 
         terms: dict[str, ActorTerm] = {}
+        case_sensitive: dict[str, ActorTerm] = {}
         people_roles: dict[str, list[ActorTerm]] = {}
         for term in _actor_terms(sections):
-            terms[_norm(term.phrase)] = term  # later entries (user files) override
+            if _is_acronym(term.phrase):
+                case_sensitive[term.phrase] = term  # "US", "HAMAS": never shadows "Hamas" or "us"
+            else:
+                terms[_norm(term.phrase)] = term  # later entries (user files) override
             if term.kind == "person":
                 people_roles.setdefault(_norm(term.phrase), []).append(term)
         org_codes = {(o.get("country"), o.get("sector")): o["code"] for o in sections["organizations"]
                      if o.get("code") and o.get("country") and o.get("sector")}
-        case_sensitive = {k: v for k, v in terms.items() if _is_acronym(v.phrase)}
-        for key in case_sensitive:
-            del terms[key]
-        case_sensitive = {v.phrase: v for v in case_sensitive.values()}
 
         patterns: dict[str, EventPattern] = {}
         for entry in sections["events"]:

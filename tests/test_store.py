@@ -199,3 +199,15 @@ def test_export_formats(store, tmp_path):
 
     with pytest.raises(ValueError):
         store.export(tmp_path / "events.txt")
+
+
+def test_dyads_view_pairs_the_members_of_a_reciprocal_compound_actor(tmp_path):
+    text = "Jordan and Britain agreed to hold joint military exercises."
+    jordan, britain = actor(text, "Jordan", "JOR", "JOR", None), actor(text, "Britain", "GBR", "GBR", None)
+    story = Story(id="drill", text=text, date=date(2020, 1, 5))
+    event = make_event("drill", text, "062", [jordan, britain], [], "exercises", "2020-01-05",
+                       event_type="COOPERATE", quad=2, goldstein=6.0, reciprocal=True)
+    with Store(tmp_path / "drill.duckdb") as s:
+        s.save([(story, [event])])
+        rows = s.con.execute("SELECT source_code, target_code FROM dyads ORDER BY 1").fetchall()
+    assert rows == [("GBR", "JOR"), ("JOR", "GBR")]

@@ -252,6 +252,13 @@ class ActorResolver:
                             return term.country
         return None
 
+    def refers_back(self, head: Token | None) -> bool:
+        """Is the phrase a reference to participants named earlier ("they", "the two sides")?"""
+        if head is None:
+            return False
+        return head.pos_ == "PRON" or head.lower_ in PLURAL_PRONOUNS \
+            or self._is_group_reference(head, self.phrase_tokens(head))
+
     def _is_group_reference(self, head: Token, tokens: list[Token]) -> bool:
         if head.lemma_.lower() not in GROUP_NOUNS or head.tag_ not in ("NNS", "NNPS"):
             return False

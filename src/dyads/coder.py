@@ -203,7 +203,9 @@ class EventCoderComponent:
             recipients = actors
             actors = resolver.resolve(speaker) if speaker is not None else []
         reciprocal = pattern.reciprocal
-        if pattern.reciprocal and not recipients and len(actors) >= 2:
+        if pattern.reciprocal and not recipients and len(actors) >= 2 and resolver.refers_back(actor_head):
+            # "the two sides discussed": the parties named before acted with each other; a compound
+            # subject in the text ("Jordan and Britain agreed") stays one compound actor
             actors, recipients = actors[:1], actors[1:]
         if not actors and not recipients and pattern.weight < 0.5:
             return None  # a light verb with no participant reports nothing

@@ -2,7 +2,8 @@
 
 Coding a story again replaces its events (a story's identity is its id, else its content hash),
 so re-running a batch never duplicates anything. The view ``dyads`` has one row per directed
-actor -> recipient pair, with reciprocal acts ("X discussed with Y") counted in both directions.
+actor -> recipient pair, with reciprocal acts ("X discussed with Y") counted in both directions, and a
+reciprocal act of a compound actor ("X and Y agreed") counted between its members.
 """
 
 from __future__ import annotations
@@ -74,7 +75,14 @@ CREATE OR REPLACE VIEW dyads AS
     SELECT e.event_id, e.doc_id, e.date, e.cameo, e.cameo_root, e.event_type, e.quad_class, e.goldstein,
            r.country, r.sector, r.code, a.country, a.sector, a.code, TRUE
     FROM events e, UNNEST(e.actor) AS t1(a), UNNEST(e.recipient) AS t2(r)
-    WHERE e.reciprocal AND NOT e.negated AND NOT e.hypothetical;
+    WHERE e.reciprocal AND NOT e.negated AND NOT e.hypothetical
+    UNION ALL
+    -- "Jordan and Britain agreed ...": a reciprocal act of a compound actor runs between its members
+    SELECT e.event_id, e.doc_id, e.date, e.cameo, e.cameo_root, e.event_type, e.quad_class, e.goldstein,
+           a.country, a.sector, a.code, b.country, b.sector, b.code, FALSE
+    FROM events e, UNNEST(e.actor) AS t1(a), UNNEST(e.actor) AS t2(b)
+    WHERE e.reciprocal AND len(e.recipient) = 0 AND a.start IS DISTINCT FROM b.start
+          AND NOT e.negated AND NOT e.hypothetical;
 """
 
 # The orderings a caller may ask for, by name.

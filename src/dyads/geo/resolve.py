@@ -58,6 +58,22 @@ AREA_WORDS = {"state", "province", "region", "county", "governorate", "prefectur
 DETECT_LABELS = {"GPE", "LOC", "FAC"}
 RESCUE_LABELS = {"ORG", "PERSON", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART"}
 RESCUE_TOWN_MIN_POP = 100_000
+# Labels of longer names that may hold a place name ("Central Bank of Malta", "one million US dollars").
+INNER_LABELS = {"MONEY", "LAW", "FAC"}
+# Words before a name that make it a place ("in Riverdale", "travelling to Cirencester").
+LOCATIVE_WORDS = {"in", "at", "near", "from", "to", "outside", "around", "across", "throughout", "into",
+                  "towards", "toward", "via"}
+
+
+class PlaceSpan(tuple):
+    """A detected place-name span: ``(start, end)``, plus whether it is part of a longer name."""
+
+    part_of_name: bool
+
+    def __new__(cls, start: int, end: int, part_of_name: bool = False):
+        span = super().__new__(cls, (start, end))
+        span.part_of_name = part_of_name
+        return span
 
 
 @dataclass
@@ -128,6 +144,9 @@ class PlaceResolver:
             self._choose(groups.values(), self._context(groups.values(), base_mass, dateline))
 
         records = [self._record(m, groups[m.key].choice) for m in mentions]
+        for record, span in zip(records, spans, strict=True):
+            if getattr(span, "part_of_name", False):
+                record["part_of_name"] = True
         if approximate:
             self._approximate(records, [not groups[m.key].candidates for m in mentions])
         return records
@@ -294,32 +313,51 @@ class PlaceResolver:
 
     # -- detection ---------------------------------------------------------------------------------
 
-    def detect(self, doc) -> list[tuple[int, int]]:
+    def detect(self, doc) -> list[PlaceSpan]:
         """Place-name spans in a parsed spaCy Doc.
 
         The GPE / LOC / FAC entities, plus names the model labelled otherwise (or not at all) that are
-        places all the same: the same words labelled GPE / LOC elsewhere in the story, and names the
-        gazetteer knows as a country, division, continent or region (or, for a name the model
-        took for an organisation, event or the like, as a town of 100,000+ people).  Spans lose a
-        leading "the" and a trailing possessive.
+        places all the same:
+
+        - the same words labelled GPE / LOC elsewhere in the story;
+        - names the gazetteer knows as a country, division, continent or region (or, for a name the
+          model took for an organisation, event or the like, as a town of 100,000+ people);
+        - any town the gazetteer knows by that main name, when a locative preposition precedes it
+          ("in Riverdale", "travelling to Cirencester"), whatever the model's label;
+        - places named inside a longer name ("the Central Bank of Malta", "Pakistan Army", "the New
+          York Times", "U.S.-led"): countries, divisions, regions and towns of 100,000+ (countries only
+          inside a person's name).  These spans are marked ``part_of_name`` so that event locations
+          do not take them for the scene of an event.
+
+        Spans lose a leading "the" and a trailing possessive.
         """
         text = doc.text  # (a join over all tokens: once)
         ents = doc.ents
         place_keys = {normalize(text[s:e]) for s, e in
                       (_trim(ent) for ent in ents if ent.label_ in ("GPE", "LOC")) if e > s}
-        spans: list[tuple[int, int]] = []
+        found: dict[tuple[int, int], bool] = {}  # span -> part of a longer name
         covered: set[int] = set()
+        inner: list[tuple[list, str]] = []  # names not places as a whole: (tokens, label), looked into
         for ent in ents:
             covered.update(range(ent.start, ent.end))
             start, end = _trim(ent)
             if end <= start:
                 continue
+            if ent.label_ in DETECT_LABELS:
+                found[(start, end)] = False
+                continue
+            if ent.label_ not in RESCUE_LABELS and ent.label_ not in INNER_LABELS:
+                continue
             # A town name used as a modifier ("Corona epidemic") is no place mention.
             modifier = ent.end < len(doc) and doc[ent.end].pos_ == "NOUN" and doc[ent.end].is_lower
-            if ent.label_ in DETECT_LABELS or ent.label_ in RESCUE_LABELS and self._is_place_name(
-                    text[start:end], place_keys, allow_town=ent.label_ != "PERSON" and not modifier):
-                spans.append((start, end))
-        # Proper nouns the model left out of every entity ("Sudan", "BEIRUT").
+            locative = _after_locative(doc, ent.start)
+            if ent.label_ in RESCUE_LABELS and self._is_place_name(
+                    text[start:end], place_keys, allow_town=ent.label_ != "PERSON" and not modifier,
+                    any_town=locative and not modifier):
+                found[(start, end)] = False
+            else:
+                inner.append((list(ent), ent.label_))
+        # Proper nouns the model left out of every entity ("Sudan", "BEIRUT", "in Riverdale").
         run: list = []
         for token in [*doc, None]:
             if token is not None and token.i not in covered and token.pos_ == "PROPN" and len(run) < 4:
@@ -327,21 +365,67 @@ class PlaceResolver:
                 continue
             if run:
                 start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-                if self._is_place_name(text[start:end], place_keys, allow_town=False):
-                    spans.append((start, end))
+                if self._is_place_name(text[start:end], place_keys, allow_town=False,
+                                       any_town=_after_locative(doc, run[0].i)):
+                    found[(start, end)] = False
+                else:
+                    inner.append((run, ""))
                 run = []
-        spans.sort()
-        return spans
+        # Places inside longer names, and names that are places elsewhere in the story.
+        known = place_keys | {normalize(text[s:e]) for s, e in found}
+        for tokens, label in inner:
+            for start, end in self._inner_places(text, tokens, label, known):
+                whole = start == tokens[0].idx and end == tokens[-1].idx + len(tokens[-1].text)
+                found.setdefault((start, end), not whole)
+        return [PlaceSpan(start, end, part_of_name) for (start, end), part_of_name in sorted(found.items())]
 
-    def _is_place_name(self, surface: str, place_keys: set[str], allow_town: bool) -> bool:
+    def _inner_places(self, text: str, tokens: list, label: str, known: set[str]) -> list[tuple[int, int]]:
+        """Place names among the capitalised words of a longer name, longest first, not overlapping."""
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            first = tokens[i]
+            if not first.text[:1].isupper():
+                i += 1
+                continue
+            for j in range(min(len(tokens), i + 4), i, -1):
+                last = tokens[j - 1]
+                if not last.text[:1].isupper():
+                    continue
+                start, end = first.idx, last.idx + len(last.text)
+                surface = text[start:end]
+                if normalize(surface) in known or self._is_inner_place(surface, label):
+                    out.append((start, end))
+                    i = j
+                    break
+            else:
+                # "U.S.-led", "Syria-based": a place before a hyphen inside one token.
+                head, dash, _rest = first.text.partition("-")
+                if dash and head and self._is_inner_place(head, label):
+                    out.append((first.idx, first.idx + len(head)))
+                i += 1
+        return out
+
+    def _is_inner_place(self, surface: str, label: str) -> bool:
+        for place, _prior in self._lookup(surface)[:1]:
+            if label == "PERSON":
+                return place.feature == COUNTRY
+            if place.feature in (CITY, CAPITAL):
+                return place.population >= RESCUE_TOWN_MIN_POP and normalize(place.name) == normalize(surface)
+            return True
+        return False
+
+    def _is_place_name(self, surface: str, place_keys: set[str], allow_town: bool,
+                       any_town: bool = False) -> bool:
         if normalize(surface) in place_keys:
             return True
         if not surface[:1].isupper():
             return False
         for place, _prior in self._lookup(surface)[:1]:
             if place.feature in (CITY, CAPITAL):
-                return allow_town and place.population >= RESCUE_TOWN_MIN_POP and \
-                    normalize(place.name) == normalize(surface)
+                if normalize(place.name) != normalize(surface):
+                    return False
+                return any_town or allow_town and place.population >= RESCUE_TOWN_MIN_POP
             return True
         return False
 
@@ -352,11 +436,12 @@ class PlaceResolver:
         """Fill each event's ``location`` with the place of its clause, else its sentence, else the
         dateline, else the story's most salient place; ``Location.method`` says which.
 
-        ``places`` are this story's resolved places (from :meth:`resolve`); unresolved ones are
-        ignored.  ``dateline`` is a resolved place dict or gazetteer Place; when None the story's own
-        dateline (if any) is used.
+        ``places`` are this story's resolved places (from :meth:`resolve`); unresolved ones and
+        those inside a longer name (``part_of_name``) are ignored.  ``dateline`` is a resolved place
+        dict or gazetteer Place; when None the story's own dateline (if any) is used.
         """
-        resolved = [p for p in places if p.get("geonameid") is not None or p.get("lat") is not None]
+        resolved = [p for p in places if (p.get("geonameid") is not None or p.get("lat") is not None)
+                    and not p.get("part_of_name")]  # "the Washington Post" is no scene of events
         if dateline is None:
             place = self.dateline(text)
             span = self.dateline_span(text)
@@ -445,6 +530,14 @@ def _trim(ent) -> tuple[int, int]:
     if not tokens:
         return 0, 0
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _after_locative(doc, i: int) -> bool:
+    """Does a locative preposition come right before token i (past a "the")?"""
+    i -= 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in LOCATIVE_WORDS
 
 
 def _is_acronym(name: str) -> bool:

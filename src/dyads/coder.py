@@ -516,7 +516,8 @@ class Coder:
 
 def _countries_from_places(events: list[Event], places: list[dict]) -> None:
     """An actor named after a place the dictionaries do not know ("Darfur rebels", "the government of
-    Sindh province") belongs to the country the gazetteer puts that place in."""
+    Sindh province") belongs to the country the gazetteer puts that place in; a protest with no named
+    target is directed at the country where it happens."""
     located = [p for p in places if p.get("country") and p.get("geonameid")]
     for event in events:
         for actor in event.actor + event.recipient:
@@ -526,3 +527,9 @@ def _countries_from_places(events: list[Event], places: list[dict]) -> None:
             if inside is not None:
                 actor.country = inside["country"]
                 actor.code = actor_code(actor.country, actor.sector, None)
+        loc = event.location
+        if event.cameo.startswith("14") and not event.recipient and loc is not None and loc.country \
+                and loc.method in ("clause", "sentence"):
+            # a protest with no named target is aimed at the authorities of the place it is held in
+            event.recipient = [Actor(text=loc.text, code=loc.country, country=loc.country, sector=None,
+                                     start=loc.start, end=loc.end)]

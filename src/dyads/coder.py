@@ -215,6 +215,8 @@ class EventCoderComponent:
         sent = trig.head.sent
         when = self._date(sent, trig.head, story_date)
         weight = pattern.weight * (0.5 if self._in_background(trig.head) else 1.0)
+        if trig.head.pos_ not in ("VERB", "AUX") and _is_content_of_act(trig.head, self.light_verbs):
+            weight *= 0.6  # "refused to respond to a demand": the demand is what was refused
         clause_head = _clause_of(trig.head, self.light_verbs)
         confidence = self._confidence(weight, clause_head, actors, recipients, negated, hypothetical)
         trigger_span = TextSpan(trig.span.text, trig.span.start_char, trig.span.end_char)
@@ -383,6 +385,15 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
     # hanging from the clause's verb
     in_clause = noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX")
     return in_clause and any(c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children) for c in noun.children)
+
+
+def _is_content_of_act(noun: Token, light_verbs: set[str]) -> bool:
+    """Is an event noun the object of another (non-light) verb: "condemned the attack", "rejected the
+    demand"? Then it names what the act was about more than it reports an act of its own."""
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    return noun.dep_ in ("dobj", "pobj") and verb.pos_ == "VERB" and not _is_light(verb, light_verbs)
 
 
 def _clause_of(head: Token, light_verbs: set[str]) -> Token:

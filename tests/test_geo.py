@@ -75,6 +75,25 @@ def test_gazetteer_countries_states_continents_have_ids_and_coordinates():
     assert europe and europe[0].geonameid == 6255148 and europe[0].lat > 40
 
 
+def test_country_reference_points_lie_among_their_own_towns():
+    """A typo in countries.tsv (swapped or mistyped coordinates) would put a country far from all of
+    its towns: every reference point must have one of the country's towns within 600 km."""
+    gaz = Gazetteer.load()
+    towns: dict[str, list[tuple[float, float]]] = {}
+    for i in range(len(gaz)):
+        place = gaz.place(i)
+        if place.feature in ("PPL", "PPLC") and place.population >= 20_000:
+            towns.setdefault(place.country, []).append((place.lat, place.lon))
+    far = []
+    for iso2, entry in gaz.countries.items():
+        country = gaz.place(entry["index"])
+        if iso2 in towns and min(km(country.lat, country.lon, *t) for t in towns[iso2]) > 600:
+            far.append(iso2)
+    assert not far
+    tunisia, angola = gaz.country("TUN"), gaz.country("AGO")  # GeoNames' country points
+    assert km(tunisia.lat, tunisia.lon, 34.0, 9.0) < 50 and km(angola.lat, angola.lon, -12.5, 18.5) < 50
+
+
 def test_resolves_countries_and_cities_with_ids(resolver):
     text = "Officials in Nairobi said Kenya and the U.S. would meet in Tokyo, Japan."
     got = _by_text(resolver.resolve(text, _spans_of(text, "Nairobi", "Kenya", "U.S.", "Tokyo", "Japan")))
@@ -166,6 +185,24 @@ def test_seed_sochi_and_geneva_detected_and_resolved(resolver, nlp):
     assert sochi["geonameid"] == 491422
     assert geneva["country"] == "CHE" and geneva["geonameid"] == 2660646
     assert got["Syria"]["country"] == "SYR" and got["Russia"]["country"] == "RUS"
+
+
+def test_detects_places_inside_names_and_after_locative_prepositions(resolver, nlp):
+    text = ("The Central Bank of Malta said on Monday that the U.S.-led coalition had left. "
+            "The Washington Post reported that a winning ticket was sold in Riverdale, New Jersey.")
+    doc = nlp(text)
+    spans = resolver.detect(doc)
+    by_text = {text[s:e]: s for s, e in spans}
+    assert {"Malta", "U.S.", "Washington", "Riverdale", "New Jersey"} <= set(by_text)
+    parts = {text[s:e] for s in spans if s.part_of_name for s, e in [s]}
+    assert {"Malta", "U.S.", "Washington"} <= parts and "Riverdale" not in parts
+    got = _by_text(resolver.resolve(text, spans))
+    assert got["Malta"]["country"] == "MLT" and got["Malta"]["part_of_name"]
+    assert got["Riverdale"]["country"] == "USA" and got["Riverdale"]["admin1"] == "New Jersey"
+    # A place inside a name is no scene of events: the event of that sentence falls to the story's places.
+    event = _event(text, "reported", "The Washington Post reported")
+    resolver.locate_events(text, [event], resolver.resolve(text, spans))
+    assert event.location.name == "Riverdale" and event.location.method == "clause"
 
 
 def _event(text: str, trigger: str, sentence_of: str, actors: list[Actor] = ()) -> Event:

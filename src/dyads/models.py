@@ -7,7 +7,7 @@ to the exact words it came from.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 
 
@@ -110,11 +110,9 @@ class Event:
     reciprocal: bool = False  # "X discussed with Y": the act runs both ways
     cameo_label: str | None = None
     sentence_start: int = 0  # offset of the sentence in the story text
-    extras: dict = field(default_factory=dict)
 
     def to_record(self) -> dict:
         rec = asdict(self)
-        rec.pop("extras")
         rec.pop("sentence_start")
         return rec
 

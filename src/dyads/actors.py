@@ -181,6 +181,10 @@ class ActorResolver:
             if tok.dep_ == "poss" and tok.pos_ == "PRON":
                 owner = tok
         terms.sort(key=lambda t: (t[0], t[1]))
+        if len(terms) > 1 and terms[0][0] == 0 and terms[0][2].kind == "demonym" \
+                and any(t[2].kind in ("demonym", "country") and t[1] < head.i for t in terms[1:]):
+            # "Bosnian Serbs", "Iraqi Kurds": the people named by the head live where the modifier says
+            terms = [t for t in terms[1:] if t[1] < head.i] + [terms[0]]
         for _distance, _start, term in terms:
             if term.kind == "agent":
                 sector = sector or term.sector
@@ -212,6 +216,8 @@ class ActorResolver:
             country = shared_country
         if country is None and (sector or name is not None):
             country = self._located_in(head)  # "security forces in Guinea", "rebels in the Ivory Coast"
+        elif any(t.lower_ == "ethnic" for t in tokens):
+            country = self._located_in(head) or country  # "ethnic Albanians in south Serbia" live in Serbia
         if country is None and sector is not None:
             country = self.memory.home_country  # an unqualified domestic actor of the story's country
         if name is not None and (country or sector):

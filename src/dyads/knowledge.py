@@ -15,6 +15,7 @@ User dictionary format (YAML, every section optional)::
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -145,16 +146,18 @@ class Knowledge:
             code = code[:-1]
         return self.cameo[code]
 
-    def person_role(self, term: ActorTerm, on: str | None) -> ActorTerm | None:
+    def person_role(self, term: ActorTerm, on: str | None) -> ActorTerm:
         """The role a person's name stood for on a date (ISO): people hold offices for a time, and a
-        name can be two people ("Bush"). Without a date, the latest role; None if none held then."""
+        name can be two people ("Bush"). Without a date, the latest role; out of office, the person's
+        country with no sector."""
         roles = self.people_roles.get(_norm(term.phrase), [term])
         if on is None:
             return roles[-1]
         for role in roles:
             if (role.valid_from is None or role.valid_from <= on) and (role.valid_to is None or on <= role.valid_to):
                 return role
-        return None
+        # out of office on that date: still of their country, holding none of the offices listed
+        return dataclasses.replace(roles[-1], sector=None, valid_from=None, valid_to=None)
 
     def recode_for(self, kind: str, cameo: str) -> str | None:
         """New code when an event verb is governed by e.g. "threatened to" / "refused to"."""

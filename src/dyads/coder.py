@@ -79,8 +79,9 @@ class EventCoderComponent:
             if head.dep_ == "dobj" and head.pos_ != "VERB" and _is_light(head.head, self.light_verbs):
                 clause = head.head  # "agreed to hold talks": the framing reaches the noun through "hold"
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
-            if above is None or clause.dep_ not in FRAMED:
-                continue
+            infinitive = clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            if above is None or (clause.dep_ not in FRAMED and not infinitive):
+                continue  # ("sworn to fight" is often parsed as an adverbial clause)
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
                 reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
             # a framing verb frames unless a pattern naming its object matched it ("declined to

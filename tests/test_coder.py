@@ -142,3 +142,26 @@ def test_story_without_date_gives_events_without_date(coder):
     (_, evs), = list(events)
     assert evs and all(e.date is None for e in evs)
     assert any(e.cameo.startswith("173") and any(a.sector == "COP" for a in e.actor) for e in evs)
+
+
+@pytest.mark.parametrize("text, day, code", [
+    ("Netanyahu accused Iran of lying.", date(2015, 3, 1), "ISRGOV"),
+    ("Juncker criticized Poland over its judicial reforms.", date(2017, 1, 10), "IGOEUREC"),
+])
+def test_people_resolve_by_the_office_held_on_the_story_date(coder, text, day, code):
+    events = coder.code_text(text, story_date=day)
+    assert any(a.code == code for e in events for a in e.actor), [(e.cameo, e.actor) for e in events]
+
+
+def test_compound_subject_stays_one_actor_but_references_back_split(coder):
+    (agree,) = [e for e in coder.code_text("Jordan and Britain agreed to hold joint military exercises.")
+                if e.cameo.startswith("0")]
+    assert {a.country for a in agree.actor} == {"JOR", "GBR"} and agree.recipient == [] and agree.reciprocal
+
+
+def test_all_events_keeps_what_the_main_event_filter_drops(seed_story):
+    from dyads.coder import Coder
+
+    (_, main), = list(Coder(geocode=False).code([seed_story]))
+    (_, every), = list(Coder(geocode=False, all_events=True).code([seed_story]))
+    assert {e.event_id for e in main} < {e.event_id for e in every}

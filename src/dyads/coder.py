@@ -198,7 +198,8 @@ class EventCoderComponent:
         if not actors and passive and pattern.implicit_actor:
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
-                                           statement=cameo.startswith("01"), demand=cameo[:2] in ("02", "10"))
+                                           statement=cameo.startswith("01"),
+                                           about_clause=cameo[:2] in ("01", "02", "10"))
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -242,10 +243,10 @@ class EventCoderComponent:
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
                          actor_head: Token | None, trigger: Token, statement: bool = False,
-                         demand: bool = False) -> list[Actor]:
+                         about_clause: bool = False) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
-        a demanded clause ("demanded that the US cancel"); else the place the act was aimed at
+        the clause a demand or comment is about ("demanded that the US cancel"); else the place aimed at
         ("sent troops to Bosnia"); else the plain object, uncoded ("condemned terrorism")."""
         taken = {(a.start, a.end) for a in actors}
         fallback = None
@@ -262,7 +263,9 @@ class EventCoderComponent:
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
                     and not statement:
                 fallback = found  # what was condemned, rejected, attacked; what was said is no target
-        for clause in trigger.children if demand else ():
+        # "demanded that the US cancel", "voiced hope that the new government will": the subject of
+        # the clause a demand, appeal or comment is about
+        for clause in trigger.children if about_clause else ():
             if clause.dep_ == "ccomp":
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subject is not None:

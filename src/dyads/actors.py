@@ -21,7 +21,7 @@ from .models import Actor
 PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp", "xcomp", "parataxis",
                  "dep", "mark"}
 # Prepositions that stay inside an actor phrase ("Minister of Defence of Syria", "rebels from Homs").
-PHRASE_PREPS = {"of", "from"}
+PHRASE_PREPS = {"of", "from", "in"}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 NEUTER_PRONOUNS = {"it", "its", "itself"}
 # "we" and "I" in a quote are the speaker: "'We will lift the curfew', Pandey said"

@@ -165,3 +165,10 @@ def test_all_events_keeps_what_the_main_event_filter_drops(seed_story):
     (_, main), = list(Coder(geocode=False).code([seed_story]))
     (_, every), = list(Coder(geocode=False, all_events=True).code([seed_story]))
     assert {e.event_id for e in main} < {e.event_id for e in every}
+
+
+def test_dateline_is_not_a_participant(coder):
+    text = "GAZA CITY, Palestinian Territories: Israeli forces killed four men in the Gaza Strip on Friday."
+    events = [e for e in coder.code_text(text) if e.cameo.startswith("19")]
+    assert events and not events[0].sentence.startswith("GAZA CITY")
+    assert all("GAZA CITY" not in a.text for e in events for a in e.actor + e.recipient)

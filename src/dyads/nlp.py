@@ -13,6 +13,7 @@ Running the coding inside the pipeline lets ``nlp.pipe(n_process=N)`` parallelis
 from __future__ import annotations
 
 import functools
+import re
 from importlib import metadata
 
 import spacy
@@ -63,12 +64,25 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
     return nlp
 
 
+# A dateline opening a story or paragraph: "GAZA CITY, Palestinian Territories:", "ahmedabad:",
+# "CAIRO, Egypt (Reuters) -". It names where the story was filed, not a participant.
+DATELINE = re.compile(r"^[ \t]*[A-Za-z][\w.'’-]*(?: [\w.'’-]+){0,3}(?:, ?[A-Z][\w.'’ -]{1,30})?"
+                      r"(?: ?\([^)\n]{1,30}\))? ?(?::|—|–| -)[ \t]", re.MULTILINE)
+
+
 @Language.component("dyads_paragraphs")
 def mark_paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after any whitespace token holding a line break."""
+    """Start a sentence after any whitespace token holding a line break, and after a dateline."""
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+    for match in DATELINE.finditer(doc.text):
+        line = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if line is None or any(t.tag_.startswith("VB") for t in line):
+            continue  # "Lavrov said: ..." introduces a quote
+        after = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if after is not None and 0 < after.start < len(doc):
+            doc[after.start].is_sent_start = True
     return doc
 
 

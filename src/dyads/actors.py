@@ -33,6 +33,9 @@ GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "
 # Nouns that, owned by a pronoun, mean the owner's country ("his country", "their government").
 HOME_NOUNS = {"country": None, "nation": None, "government": "GOV", "state": None, "people": "CVL"}
 ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "pobj", "conj"}
+# People who speak or act for a body named after them: their code is the body's.
+SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "representative",
+                "member", "head", "chief", "source", "statement", "envoy", "delegate", "delegation"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 
 
@@ -181,6 +184,9 @@ class ActorResolver:
             if tok.dep_ == "poss" and tok.pos_ == "PRON":
                 owner = tok
         terms.sort(key=lambda t: (t[0], t[1]))
+        if head.lemma_.lower() in SPOKESPEOPLE and any(t[2].kind != "agent" or t[0] > 0 for t in terms):
+            # "a spokesman for the state police", "an official of the UN": the body they speak for
+            terms = [t for t in terms if t[0] > 0] + [t for t in terms if t[0] == 0]
         if len(terms) > 1 and terms[0][0] == 0 and terms[0][2].kind == "demonym" \
                 and any(t[2].kind in ("demonym", "country") and t[1] < head.i for t in terms[1:]):
             # "Bosnian Serbs", "Iraqi Kurds": the people named by the head live where the modifier says

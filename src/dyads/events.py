@@ -107,6 +107,9 @@ class TriggerFinder:
         for child in head.children:
             if child.dep_ in SUBJECTS:
                 return _relative_antecedent(child), False
+        for child in head.children:  # "police firing" parsed as a gerund
+            if child.dep_ == "compound" and child.lower_ in self.actor_words:
+                return child, False
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
                 return _agent(head) or self._means_owner(head), True

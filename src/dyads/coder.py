@@ -27,7 +27,6 @@ INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside")
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
-# Reporting verbs: an event in their complement is the news, the "said" is not.
 DEFAULT_BATCH = 16
 # Secondary events of a sentence are kept when within this much confidence of its main event
 # (1.0 keeps every event), or when both sides are coded actors and confidence reaches DYADIC_FLOOR.
@@ -454,7 +453,7 @@ def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[i
 
 
 def _is_negation(token: Token, words: set[str]) -> bool:
-    return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ == "no" and token.lower_ in words)
+    return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ in words)  # "not", "no troops"
 
 
 def _is_named(token: Token) -> bool:

@@ -124,9 +124,9 @@ class Knowledge:
             if _is_acronym(term.phrase):
                 case_sensitive[term.phrase] = term  # "US", "HAMAS": never shadows "Hamas" or "us"
             else:
-                terms[_norm(term.phrase)] = term  # later entries (user files) override
+                terms[normalize_phrase(term.phrase)] = term  # later entries (user files) override
             if term.kind == "person":
-                people_roles.setdefault(_norm(term.phrase), []).append(term)
+                people_roles.setdefault(normalize_phrase(term.phrase), []).append(term)
         org_codes = {(o.get("country"), o.get("sector")): o["code"] for o in sections["organizations"]
                      if o.get("code") and o.get("country") and o.get("sector")}
 
@@ -150,7 +150,7 @@ class Knowledge:
         """The role a person's name stood for on a date (ISO): people hold offices for a time, and a
         name can be two people ("Bush"). Without a date, the latest role; out of office, the person's
         country with no sector."""
-        roles = self.people_roles.get(_norm(term.phrase), [term])
+        roles = self.people_roles.get(normalize_phrase(term.phrase), [term])
         if on is None:
             return roles[-1]
         for role in roles:
@@ -171,7 +171,8 @@ def _yaml(text: str):
     return yaml.safe_load(text)
 
 
-def _norm(phrase: str) -> str:
+def normalize_phrase(phrase: str) -> str:
+    """The key a phrase is looked up by: lower case, one space between words, plain apostrophes."""
     return " ".join(phrase.lower().replace("’", "'").split())
 
 

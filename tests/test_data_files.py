@@ -18,7 +18,7 @@ import pycountry
 import pytest
 import yaml
 
-from dyads.knowledge import Knowledge, _norm, _read_cameo
+from dyads.knowledge import Knowledge, _read_cameo, normalize_phrase
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REFERENCE = SHARED / "reference"
@@ -186,7 +186,7 @@ def test_a_country_string_names_one_country_only(countries):
             strings += c.get(field) or []
         for string in strings:
             assert isinstance(string, str) and string.strip(), f"{c['code']}: empty or non-text entry {string!r}"
-            owners[_norm(string)].add(c["code"])
+            owners[normalize_phrase(string)].add(c["code"])
     clashes = {string: sorted(codes) for string, codes in owners.items() if len(codes) > 1}
     assert not clashes, f"strings claimed by several countries: {clashes}"
 
@@ -198,7 +198,7 @@ def test_organization_codes_and_names_are_unique(organizations):
     owners: dict[str, set[str]] = collections.defaultdict(set)
     for o in organizations:
         for name in o.get("names") or []:
-            owners[_norm(name)].add(o["code"])
+            owners[normalize_phrase(name)].add(o["code"])
     clashes = {name: sorted(codes) for name, codes in owners.items() if len(codes) > 1}
     assert not clashes, f"names claimed by several organisations: {clashes}"
 
@@ -225,7 +225,7 @@ def test_an_agent_phrase_belongs_to_one_sector(agents):
     for sector, phrases in agents.items():
         for phrase in phrases or []:
             assert isinstance(phrase, str) and phrase.strip(), f"{sector}: non-text phrase {phrase!r}"
-            owners[_norm(phrase)].add(sector)
+            owners[normalize_phrase(phrase)].add(sector)
     clashes = {phrase: sorted(sectors) for phrase, sectors in owners.items() if len(sectors) > 1}
     assert not clashes, f"phrases under several sectors: {clashes}"
 
@@ -238,7 +238,7 @@ def test_people_file_is_substantial_and_well_formed(people):
         assert isinstance(person["name"], str) and person["name"].strip()
         aliases = person.get("aliases") or []
         assert all(isinstance(a, str) and a.strip() for a in aliases), person["name"]
-        strings = [_norm(s) for s in _person_strings(person)]
+        strings = [normalize_phrase(s) for s in _person_strings(person)]
         assert len(strings) == len(set(strings)), f"{person['name']}: an alias repeats the name or another alias"
 
 
@@ -275,7 +275,7 @@ def test_a_shared_name_never_means_two_roles_at_once(people):
     by_phrase: dict[str, list[dict]] = collections.defaultdict(list)
     for person in people:
         for string in _person_strings(person):
-            by_phrase[_norm(string)].append(person)
+            by_phrase[normalize_phrase(string)].append(person)
     lowest, highest = datetime.date.min, datetime.date.max
     for phrase, holders in by_phrase.items():
         for a, b in itertools.combinations(holders, 2):
@@ -290,7 +290,8 @@ def test_a_shared_name_never_means_two_roles_at_once(people):
 
 def test_well_known_people_resolve_as_expected(people):
     def roles(phrase: str) -> set[tuple[str, str]]:
-        return {(p["country"], p["sector"]) for p in people if _norm(phrase) in map(_norm, _person_strings(p))}
+        key = normalize_phrase(phrase)
+        return {(p["country"], p["sector"]) for p in people if key in map(normalize_phrase, _person_strings(p))}
 
     assert roles("Putin") == {("RUS", "GOV")}
     assert roles("Bush") == {("USA", "GOV")} and len([p for p in people if "Bush" in (p.get("aliases") or [])]) == 2
@@ -308,16 +309,16 @@ def test_a_phrase_is_defined_in_one_place_only(countries, organizations, agents,
     owners: dict[str, set[str]] = collections.defaultdict(set)
     for c in countries:
         for string in [c["name"], *itertools.chain.from_iterable(c.get(f) or [] for f in COUNTRY_STRING_FIELDS)]:
-            owners[_norm(string)].add(f"countries.yaml:{c['code']}")
+            owners[normalize_phrase(string)].add(f"countries.yaml:{c['code']}")
     for o in organizations:
         for name in o.get("names") or []:
-            owners[_norm(name)].add(f"organizations.yaml:{o['code']}")
+            owners[normalize_phrase(name)].add(f"organizations.yaml:{o['code']}")
     for sector, phrases in agents.items():
         for phrase in phrases or []:
-            owners[_norm(str(phrase))].add(f"agents.yaml:{sector}")
+            owners[normalize_phrase(str(phrase))].add(f"agents.yaml:{sector}")
     for person in people:
         for string in _person_strings(person):
-            owners[_norm(string)].add("people.yaml")  # shared names between people: see the date test
+            owners[normalize_phrase(string)].add("people.yaml")  # shared names between people: see the date test
     clashes = {phrase: sorted(where) for phrase, where in owners.items() if len(where) > 1}
     assert not clashes, f"phrases defined in several places: {clashes}"
 
@@ -336,6 +337,6 @@ def test_knowledge_loads_and_every_event_pattern_uses_a_known_code():
         for source, target in table.items():
             assert source == "default" or str(source) in knowledge.cameo, f"recode {kind}: unknown {source!r}"
             assert target is None or str(target) in knowledge.cameo, f"recode {kind}: unknown {target!r}"
-    putin = knowledge.actor_terms[_norm("Putin")]
+    putin = knowledge.actor_terms[normalize_phrase("Putin")]
     assert (putin.kind, putin.country, putin.sector) == ("person", "RUS", "GOV")
     assert knowledge.case_sensitive_terms["UN"].code == "IGOUNO"

@@ -76,8 +76,9 @@ class EventCoderComponent:
         for trig in triggers:
             if trig.head.i in framing:
                 continue  # its meaning is carried by the event it frames
-            if trig.head.pos_ in ("VERB", "AUX") and trig.head.dep_ in ("amod", "compound"):
-                continue  # "US-backed forces", "rebel-held town": a description, not an act
+            if trig.head.pos_ in ("VERB", "AUX") and (trig.head.dep_ in ("amod", "compound")
+                                                      or any(c.dep_ == "det" for c in trig.head.children)):
+                continue  # "US-backed forces", "the wounded": a description, not an act
             if trig.head.pos_ not in ("VERB", "AUX") and not _noun_reports_event(trig.head, self.light_verbs):
                 mentions.append(trig)  # "in the battle zones", "the aid program": a mention, not a report
                 continue
@@ -169,6 +170,8 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
             kind = "refuse"
+        if _in_condition(anchor, self.condition_marks):
+            hypothetical = True  # "if it is attacked": a condition, not a fact
         auxes = _aux(anchor) | _aux(trig.head)
         if anchor.dep_ == "ccomp" and anchor.head.lemma_ in self.reporting_verbs:
             auxes = {"will" if a in ("would", "could") else a for a in auxes}  # reported future: "said it would"
@@ -223,6 +226,8 @@ class EventCoderComponent:
         sent = trig.head.sent
         when = self._date(sent, trig.head, story_date)
         weight = pattern.weight * (0.5 if self._in_background(trig.head) else 1.0)
+        if _describes_a_noun(anchor):
+            weight *= 0.5  # "weapons seized last year", "a resolution that aims to impose": who or what, not news
         if trig.head.pos_ not in ("VERB", "AUX") and _is_content_of_act(trig.head, self.light_verbs):
             weight *= 0.6  # "refused to respond to a demand": the demand is what was refused
         clause_head = _clause_of(trig.head, self.light_verbs)
@@ -395,6 +400,15 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
     # hanging from the clause's verb
     in_clause = noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX")
     return in_clause and any(c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children) for c in noun.children)
+
+
+def _describes_a_noun(verb: Token) -> bool:
+    """Is the clause a relative or participial clause that describes a participant?"""
+    return any(t.dep_ in ("relcl", "acl") for t in [verb, *list(verb.ancestors)[:2]])
+
+
+def _in_condition(verb: Token, marks: set[str]) -> bool:
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in verb.children)
 
 
 def _is_content_of_act(noun: Token, light_verbs: set[str]) -> bool:

@@ -24,7 +24,7 @@ from .nlp import load_pipeline
 EVENTS_KEY = "dyads_events"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
-TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside")
+TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
 DEFAULT_BATCH = 16
@@ -52,6 +52,7 @@ class EventCoderComponent:
         self.condition_marks = set(modality["condition_marks"])
         self.background_preps = set(modality["background_preps"])
         self.partitives = set(modality["partitive_nouns"])
+        self.place_nouns = set(modality["place_nouns"])
         self.background_nouns = set(modality["background_nouns"])
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
@@ -311,13 +312,20 @@ class EventCoderComponent:
 
     def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
         """A country or capital the act was directed at or done in, as its target."""
-        places = [trigger] + [c for c in trigger.children if c.dep_ == "dobj"]
+        places = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "xcomp")]
+        places += [g for c in places[1:] for g in c.children if g.dep_ == "dobj"]  # "agreed to postpone the rally in Baku"
         for place in places:
             for prep in place.children:
                 if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
                     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                    if obj is not None and resolver.is_country_term(obj):
+                    if obj is None:
+                        continue
+                    if resolver.is_country_term(obj):
                         return resolver.resolve(obj)
+                    if obj.lemma_.lower() in self.place_nouns:  # "the besieged Bosnian town of Gorazde"
+                        found = [a for a in resolver.resolve(obj) if a.country]
+                        if found:
+                            return found
         return []
 
     def _date(self, sent: Span, head: Token, story_date: date | None) -> date | None:
@@ -551,8 +559,8 @@ class Coder:
 
 def _countries_from_places(events: list[Event], places: list[dict]) -> None:
     """An actor named after a place the dictionaries do not know ("Darfur rebels", "the government of
-    Sindh province") belongs to the country the gazetteer puts that place in; a protest with no named
-    target is directed at the country where it happens."""
+    Sindh province") belongs to the country the gazetteer puts that place in; a material conflict act
+    (protest, coercion, assault) with no named target is directed at the country where it happens."""
     located = [p for p in places if p.get("country") and p.get("geonameid")]
     for event in events:
         for actor in event.actor + event.recipient:
@@ -563,8 +571,8 @@ def _countries_from_places(events: list[Event], places: list[dict]) -> None:
                 actor.country = inside["country"]
                 actor.code = actor_code(actor.country, actor.sector, None)
         loc = event.location
-        if event.cameo.startswith("14") and not event.recipient and loc is not None and loc.country \
+        if event.quad_class == 4 and not event.recipient and loc is not None and loc.country \
                 and loc.method in ("clause", "sentence"):
-            # a protest with no named target is aimed at the authorities of the place it is held in
+            # a protest, blockade or attack with no named target is aimed at the country it happens in
             event.recipient = [Actor(text=loc.text, code=loc.country, country=loc.country, sector=None,
                                      start=loc.start, end=loc.end)]

@@ -172,3 +172,14 @@ def test_dateline_is_not_a_participant(coder):
     events = [e for e in coder.code_text(text) if e.cameo.startswith("19")]
     assert events and not events[0].sentence.startswith("GAZA CITY")
     assert all("GAZA CITY" not in a.text for e in events for a in e.actor + e.recipient)
+
+
+def test_fighting_a_problem_is_no_battle(coder):
+    assert not [e for e in coder.code_text("The government pledged to fight corruption and poverty.")
+                if e.cameo.startswith("19")]
+    assert [e for e in coder.code_text("The army fought the rebels near the border.") if e.cameo.startswith("19")]
+
+
+def test_only_actors_refuse(coder):
+    (e,) = coder.code_text("The decree will not help to reduce consumption.")
+    assert e.negated and not e.cameo.startswith("12")

@@ -166,7 +166,7 @@ class EventCoderComponent:
                 negated = True
             else:
                 cameo = self.knowledge.recode_for(kind, cameo) or cameo
-        if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08":
+        if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08" and self._agentive(anchor):
             # "will not accept", "did not agree": refusing cooperation is itself an event (CAMEO 12)
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
@@ -313,7 +313,8 @@ class EventCoderComponent:
     def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
         """A country or capital the act was directed at or done in, as its target."""
         places = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "xcomp")]
-        places += [g for c in places[1:] for g in c.children if g.dep_ == "dobj"]  # "agreed to postpone the rally in Baku"
+        # "agreed to postpone the rally in Baku": the open clause's object too
+        places += [g for c in places[1:] for g in c.children if g.dep_ == "dobj"]
         for place in places:
             for prep in place.children:
                 if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
@@ -350,6 +351,12 @@ class EventCoderComponent:
                         return Location(text=ent.text, country=None, start=ent.start_char, end=ent.end_char,
                                         method="clause")
         return None
+
+    def _agentive(self, verb: Token) -> bool:
+        """Is the verb's subject someone who can refuse (not "the decree will not help")?"""
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return subject is None or subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in (
+            "PERSON", "ORG", "GPE", "NORP") or subject.lower_ in self.finder.actor_words
 
     def _reported_obligation(self, reporter: Trigger) -> Token | None:
         """The reported clause of "said Y must/should V" when V itself is no event trigger."""

@@ -93,6 +93,9 @@ class TriggerFinder:
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
         if pattern.object and not _has_object(head, pattern.object):
             return False
+        if pattern.unless_object and (_has_object(head, pattern.unless_object) or _matches_words(
+                [c for c in head.children if c.dep_ == "compound"], pattern.unless_object)):
+            return False
         if pattern.context and not _has_context(head, pattern.context):
             return False
         return True

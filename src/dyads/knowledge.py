@@ -62,6 +62,7 @@ class EventPattern:
     verbs: list[str] = field(default_factory=list)
     nouns: list[str] = field(default_factory=list)
     object: list[str] = field(default_factory=list)
+    unless_object: list[str] = field(default_factory=list)  # objects that make it no act ("fight crime")
     context: list[str] = field(default_factory=list)
     recipient: list[str] = field(default_factory=list)
     reciprocal: bool = False
@@ -229,7 +230,7 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
     code = str(entry["cameo"])
     if code not in cameo:
         raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {code!r}")
-    for key in ("verbs", "nouns", "object", "context", "recipient"):
+    for key in ("verbs", "nouns", "object", "unless_object", "context", "recipient"):
         bad = [w for w in entry.get(key) or [] if not isinstance(w, str)]
         if bad:  # YAML reads a bare on / off / yes / no as a boolean: quote such words
             raise ValueError(f"event pattern {entry.get('id')!r}: {key} must be words, got {bad!r} (quote them)")

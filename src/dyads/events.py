@@ -93,9 +93,9 @@ class TriggerFinder:
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
         if pattern.object and not _has_object(head, pattern.object):
             return False
-        if pattern.unless_object and (_has_object(head, pattern.unless_object) or _matches_words(
-                [c for c in head.children if c.dep_ == "compound"], pattern.unless_object)):
-            return False
+        if pattern.unless_object and _matches_words(
+                [c for c in head.children if c.dep_ in ("dobj", "compound")], pattern.unless_object):
+            return False  # "fight corruption", "crime fighting"
         if pattern.context and not _has_context(head, pattern.context):
             return False
         return True
@@ -149,6 +149,9 @@ class TriggerFinder:
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
                 means = _child(prep, "pobj")
+                if means is not None and means.lower_ in self.actor_words and any(
+                        c.dep_ in ("acl", "compound") and c.lemma_.lower() in self.event_nouns for c in means.children):
+                    return means  # "police firing" parsed as "police" + a participle
                 if means is not None and means.lemma_.lower() in self.event_nouns:
                     for child in means.children:
                         if child.dep_ in ("poss", "compound") or (child.dep_ == "amod" and child.ent_type_ == "NORP"):

@@ -183,3 +183,15 @@ def test_fighting_a_problem_is_no_battle(coder):
 def test_only_actors_refuse(coder):
     (e,) = coder.code_text("The decree will not help to reduce consumption.")
     assert e.negated and not e.cameo.startswith("12")
+
+
+def test_the_pinned_model_is_verified(monkeypatch):
+    from dyads import nlp
+
+    nlp.check_model.cache_clear()
+    nlp.check_model()  # the installed model matches version and weight hashes
+    monkeypatch.setitem(nlp.MODEL_WEIGHTS_SHA256, "ner/model", "0" * 64)
+    nlp.check_model.cache_clear()
+    with pytest.raises(nlp.ModelError, match="sha256"):
+        nlp.check_model()
+    nlp.check_model.cache_clear()

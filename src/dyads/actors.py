@@ -144,6 +144,8 @@ class ActorResolver:
                 and any(t.text == "," for t in between))
 
     def phrase_tokens(self, head: Token) -> list[Token]:
+        """The words of the noun phrase headed by ``head``: its modifiers, titles and "of/from/in"
+        complements, but not clauses, conjuncts or other prepositional phrases."""
         keep = [head]
         stack = [c for c in head.children]
         while stack:

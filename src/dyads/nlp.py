@@ -13,8 +13,11 @@ Running the coding inside the pipeline lets ``nlp.pipe(n_process=N)`` parallelis
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
 import re
 from importlib import metadata
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -34,7 +37,17 @@ class ModelError(RuntimeError):
     """The pinned spaCy model is missing or is not the pinned version."""
 
 
+# sha256 of the weight files inside the pinned wheel (whose own sha256, e94cbf6c…, pip checks at
+# install time from requirements/model.txt): an installation by other means is verified here too.
+MODEL_WEIGHTS_SHA256 = {
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "ner/model": "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e",
+}
+
+
+@functools.lru_cache(maxsize=1)
 def check_model() -> None:
+    """The pinned model is installed, at the pinned version, with the pinned weights."""
     try:
         version = metadata.version(MODEL_DISTRIBUTION)
     except metadata.PackageNotFoundError as exc:
@@ -43,6 +56,13 @@ def check_model() -> None:
             "run `make install` (it installs the model by version and sha256)") from exc
     if version != MODEL_VERSION:
         raise ModelError(f"{MODEL_DISTRIBUTION} {version} is installed; dyads needs {MODEL_VERSION}")
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    data = Path(spec.origin).parent / f"{MODEL_PACKAGE}-{MODEL_VERSION}"
+    for name, expected in MODEL_WEIGHTS_SHA256.items():
+        path = data / name
+        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            raise ModelError(f"{MODEL_DISTRIBUTION}: {name} does not match the pinned model's sha256; "
+                             "reinstall with `make install`")
 
 
 @functools.lru_cache(maxsize=8)

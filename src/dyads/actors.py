@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .knowledge import ActorTerm, Knowledge
 from .models import Actor
+from .nlp import TERMS_KEY
 
 # Dependents that end a noun phrase: what follows them is another participant or another clause.
 PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp", "xcomp", "parataxis",
@@ -87,7 +88,7 @@ class ActorResolver:
         self._resolving: set[int] = set()
         self.terms_at: dict[int, Span] = {}  # token index -> the term span covering it
         self.term_of: dict[int, ActorTerm] = {}  # term span start -> what the term says
-        for span in doc.spans.get("dyads_terms", []):
+        for span in doc.spans.get(TERMS_KEY, []):
             term = term_lookup(span)
             if term is not None and term.kind == "person":
                 term = knowledge.person_role(term, story_date)  # the office held on the story's date

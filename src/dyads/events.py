@@ -137,9 +137,7 @@ class TriggerFinder:
             shared = _child(head.head, "nsubjpass")
             if shared is not None:
                 return shared, False
-        if head.dep_ in INHERIT_SUBJECT or (head.dep_ == "pobj" or head.head.dep_ == "prep"):
-            return self.subject_of(head.head, depth + 1)
-        if head.dep_ in ("prep", "pobj", "dobj"):
+        if head.dep_ in INHERIT_SUBJECT or head.dep_ in ("prep", "pobj", "dobj") or head.head.dep_ == "prep":
             return self.subject_of(head.head, depth + 1)
         return None, False
 

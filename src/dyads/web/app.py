@@ -193,20 +193,25 @@ def create_app(db_path: str, allow_sql: bool = False, *, sql_timeout: float = 5.
 
     # ---------------------------------------------------------------- pages
 
+    def index_data() -> dict:
+        return {**db.summary(), "top_dyads": db.dyads(Filters().event_filter(), limit=10)}
+
+    def marked(rows: list) -> list:
+        """Event rows with their sentence cut into highlighted pieces, for the tables."""
+        return [(record, highlighted(record, start)) for record, start in rows]
+
     @app.get("/", include_in_schema=False)
     def index(request: Request, q: Annotated[PageFormat, Query()]) -> Response:
-        data = {**db.summary(), "top_dyads": db.dyads(Filters().event_filter(), limit=10)}
-        return render(request, "index.html", data, q)
+        return render(request, "index.html", index_data(), q)
 
     @app.get("/index.json", summary="Store summary (JSON twin of /)", tags=["pages"])
     def index_json(q: Annotated[NoParams, Query()]) -> Response:
-        return JSONResponse({**db.summary(), "top_dyads": db.dyads(Filters().event_filter(), limit=10)})
+        return JSONResponse(index_data())
 
     @app.get("/events", include_in_schema=False)
     def events_page(request: Request, q: Annotated[EventPage, Query()]) -> Response:
         data, rows = events_data(request, q)
-        marked = [(record, highlighted(record, start)) for record, start in rows]
-        return render(request, "events.html", data, q, rows=marked)
+        return render(request, "events.html", data, q, rows=marked(rows))
 
     @app.get("/events.json", summary="Events (JSON twin of /events)", tags=["pages"])
     def events_json(request: Request, q: Annotated[EventPage, Query()]) -> Response:
@@ -239,8 +244,7 @@ def create_app(db_path: str, allow_sql: bool = False, *, sql_timeout: float = 5.
     @app.get("/dyad", include_in_schema=False)
     def dyad_page(request: Request, q: Annotated[EventPage, Query()]) -> Response:
         data, rows = dyad_data(request, q)
-        marked = [(record, highlighted(record, start)) for record, start in rows]
-        return render(request, "dyad.html", data, q, rows=marked)
+        return render(request, "dyad.html", data, q, rows=marked(rows))
 
     @app.get("/dyad.json", summary="A dyad's timeline and events (JSON twin of /dyad)", tags=["pages"])
     def dyad_json(request: Request, q: Annotated[EventPage, Query()]) -> Response:

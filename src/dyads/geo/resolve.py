@@ -24,14 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..models import Event, Location
-from .gazetteer import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, Gazetteer, Place, km, normalize
+from .gazetteer import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, DIVISION, Gazetteer, Place, km, normalize
 
 # Prior weights.  Population counts on a log10 scale; feature bonuses put an area named exactly
 # above the towns that share its name, and national capitals above other towns.
-FEATURE_BONUS = {COUNTRY: 4.0, CONTINENT: 4.0, ADMIN1: 1.5, CAPITAL: 3.0, CITY: 0.0}
+FEATURE_BONUS = {COUNTRY: 4.0, CONTINENT: 4.0, ADMIN1: 1.5, DIVISION: 1.0, CAPITAL: 3.0, CITY: 0.0}
 AREA_BONUS = 9.0  # seas, oceans, regions of our own table (no population)
 ALTERNATE_PENALTY = 4.0
 SAME_NAME_CITY_MIN_POP = 100_000  # "New York": the city, not the state that holds it
+SAME_NAME_TOWN_KM = 150  # "Cork", "Idlib": the town, not the subdivision around it named after it
 # Context weights: at most a couple of orders of magnitude of population, so that a world city still
 # beats a same-name village of the story's country.
 COUNTRY_SHARE_WEIGHT = 4.0  # times the share of the story's places in the candidate's country
@@ -181,6 +182,11 @@ class PlaceResolver:
             name = name[:-2]
         name = re.sub(r"^(?:the|The)\s+", "", name)
         found = self.gazetteer.candidates(name)
+        if not found and "," in name:  # "Thruxton, Hampshire" given as one span: the first, inside the rest
+            head, _, rest = name.partition(",")
+            containers = [p for p, _ in self._lookup(rest.strip()) if p.feature in (COUNTRY, ADMIN1, DIVISION)]
+            candidates = self._lookup(head.strip())
+            return _inside(candidates, containers) or candidates
         wanted_area = False
         if not found:
             suffix = _SUFFIX.search(name)
@@ -212,7 +218,7 @@ class PlaceResolver:
         words = match.group(1).split()
         for n in range(len(words), 0, -1):
             found = [p for p, _ in self._lookup(" ".join(words[:n]))
-                     if p.feature in (COUNTRY, ADMIN1)]
+                     if p.feature in (COUNTRY, ADMIN1, DIVISION)]
             if found:
                 return found
         return []
@@ -300,7 +306,8 @@ class PlaceResolver:
             return None
         container = match.group("container")
         if container:
-            containers = [p for p, _ in self._lookup(container.strip()) if p.feature in (COUNTRY, ADMIN1)]
+            containers = [p for p, _ in self._lookup(container.strip())
+                          if p.feature in (COUNTRY, ADMIN1, DIVISION)]
             candidates = _inside(candidates, containers) or candidates
         return candidates[0][0]
 
@@ -344,7 +351,11 @@ class PlaceResolver:
             if end <= start:
                 continue
             if ent.label_ in DETECT_LABELS:
-                found[(start, end)] = False
+                parts = self._parts(text, ent, start, end)
+                if parts:
+                    found.update((part, ent.label_ == "FAC") for part in parts)
+                else:
+                    found[(start, end)] = False
                 continue
             if ent.label_ not in RESCUE_LABELS and ent.label_ not in INNER_LABELS:
                 continue
@@ -378,6 +389,26 @@ class PlaceResolver:
                 whole = start == tokens[0].idx and end == tokens[-1].idx + len(tokens[-1].text)
                 found.setdefault((start, end), not whole)
         return [PlaceSpan(start, end, part_of_name) for (start, end), part_of_name in sorted(found.items())]
+
+    def _parts(self, text: str, ent, start: int, end: int) -> list[tuple[int, int]]:
+        """The places inside a place entity the gazetteer does not know as a whole: the items of a list
+        the model ran together ("Thruxton, Hampshire", "Donington Park, Leicestershire"), else names
+        inside it ("north west London", "Asia-Pacific", "the Buffalo Bisons")."""
+        surface = text[start:end]
+        if "," not in surface and self._lookup(surface):
+            return []
+        if "," in surface:
+            parts, offset = [], start
+            for item in surface.split(","):
+                item_start = offset + len(item) - len(item.lstrip())
+                item_end = offset + len(item.rstrip())
+                if item_end > item_start and self._lookup(text[item_start:item_end]):
+                    parts.append((item_start, item_end))
+                offset += len(item) + 1
+            if parts:
+                return parts
+        tokens = [t for t in ent if start <= t.idx < end]
+        return self._inner_places(text, tokens, ent.label_, set())
 
     def _inner_places(self, text: str, tokens: list, label: str, known: set[str]) -> list[tuple[int, int]]:
         """Place names among the capitalised words of a longer name, longest first, not overlapping."""
@@ -546,14 +577,23 @@ def _is_acronym(name: str) -> bool:
 
 
 def _city_over_own_division(scored: list[tuple[Place, float]]) -> list[tuple[Place, float]]:
-    """A division and a large town of the same name inside it: the bare name means the town."""
-    towns = {(p.country, p.admin1): prior for p, prior in scored
-             if p.feature in (CITY, CAPITAL) and p.population >= SAME_NAME_CITY_MIN_POP}
+    """A division and a town of the same name inside it: the bare name means the town (a large one,
+    for first-level divisions: "New York"; any, for the subdivisions named after their seat: "Cork")."""
+    towns = [(p, prior) for p, prior in scored if p.feature in (CITY, CAPITAL)]
     if not towns:
         return scored
-    return [(p, min(prior, towns[(p.country, p.admin1)] - 1.0))
-            if p.feature == ADMIN1 and (p.country, p.admin1) in towns else (p, prior)
-            for p, prior in scored]
+    out = []
+    for place, prior in scored:
+        if place.feature == ADMIN1:
+            inside = [t_prior for t, t_prior in towns if (t.country, t.admin1) == (place.country, place.admin1)
+                      and t.population >= SAME_NAME_CITY_MIN_POP]
+        elif place.feature == DIVISION:
+            inside = [t_prior for t, t_prior in towns if t.country == place.country
+                      and km(t.lat, t.lon, place.lat, place.lon) <= SAME_NAME_TOWN_KM]
+        else:
+            inside = []
+        out.append((place, min(prior, max(inside) - 1.0)) if inside else (place, prior))
+    return out
 
 
 def _inside(candidates: list[tuple[Place, float]], containers: list[Place]) -> list[tuple[Place, float]]:
@@ -569,6 +609,10 @@ def _inside(candidates: list[tuple[Place, float]], containers: list[Place]) -> l
                 break
             if box.feature == ADMIN1 and place.country == box.country and place.admin1 == box.admin1 \
                     and place.feature != ADMIN1:
+                out.append((place, prior))
+                break
+            if box.feature == DIVISION and place.country == box.country and not place.is_area \
+                    and km(place.lat, place.lon, box.lat, box.lon) <= SAME_NAME_TOWN_KM:
                 out.append((place, prior))
                 break
     return out
@@ -598,7 +642,7 @@ def _area_rank(place: dict) -> int:
     feature = place.get("feature")
     if feature in (CITY, CAPITAL):
         return 0
-    if feature == ADMIN1:
+    if feature in (ADMIN1, DIVISION):
         return 1
     if feature == COUNTRY:
         return 2

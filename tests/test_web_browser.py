@@ -186,10 +186,10 @@ def test_map_shows_a_marker_at_sochi(server, browser):
     marker = wait(browser, lambda d: d.execute_script(marker_on_the_spot, *SOCHI, sochi[0]["name"]))
     assert int(marker.text) == sochi[0]["events"]
     marker.click()
-    popup = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"))
+    wait(browser, lambda d: d.execute_script(  # faded in (an element still fading in has no visible text)
+        "const p = document.querySelector('.leaflet-popup'); return p && getComputedStyle(p).opacity") == "1")
+    popup = browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content")
     assert sochi[0]["name"] in popup.text and popup.find_elements(By.CSS_SELECTOR, "a[href^='/events/']")
-    wait(browser, lambda d: d.execute_script(
-        "return getComputedStyle(document.querySelector('.leaflet-popup')).opacity") == "1")  # faded in
     screenshot(browser, "map-sochi")
     assert page_errors(browser) == []
 

@@ -20,6 +20,14 @@ def coder():
 
 
 @pytest.fixture(scope="session")
+def all_events_coder():
+    """A coder that keeps every event found, negated ones and passing mentions too (--all-events)."""
+    from dyads.coder import Coder
+
+    return Coder(geocode=False, all_events=True)
+
+
+@pytest.fixture(scope="session")
 def seed_path() -> Path:
     if not SEED.exists():
         pytest.skip(f"seed story not found at {SEED}")

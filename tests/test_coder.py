@@ -91,9 +91,12 @@ def test_framing_verbs_recode_the_act(coder, text, root):
     ("Syria did not condemn the attack on the embassy.", ("11",), "negated"),
     ("Iran may attack Iraq next year.", ("18", "19"), "hypothetical"),
 ])
-def test_negated_and_hypothetical_acts_are_flagged(coder, text, roots, flag):
-    acts = [e for e in coder.code_text(text) if e.cameo[:2] in roots]
+def test_negated_and_hypothetical_acts_are_flagged(coder, all_events_coder, text, roots, flag):
+    acts = [e for e in all_events_coder.code_text(text) if e.cameo[:2] in roots]
     assert acts and all(getattr(e, flag) for e in acts), [(e.cameo, e.negated, e.hypothetical) for e in acts]
+    # An act that did not happen is no event of the data set; a possible one is kept, flagged.
+    kept = [e for e in coder.code_text(text) if e.cameo[:2] in roots]
+    assert bool(kept) == (flag == "hypothetical"), [(e.cameo, e.negated) for e in kept]
 
 
 def test_titled_person_then_bare_surname(coder):
@@ -180,9 +183,11 @@ def test_fighting_a_problem_is_no_battle(coder):
     assert [e for e in coder.code_text("The army fought the rebels near the border.") if e.cameo.startswith("19")]
 
 
-def test_only_actors_refuse(coder):
-    (e,) = coder.code_text("The decree will not help to reduce consumption.")
+def test_only_actors_refuse(coder, all_events_coder):
+    text = "The decree will not help to reduce consumption."
+    (e,) = all_events_coder.code_text(text)
     assert e.negated and not e.cameo.startswith("12")
+    assert coder.code_text(text) == []
 
 
 def test_the_pinned_model_is_verified(monkeypatch):
@@ -195,3 +200,15 @@ def test_the_pinned_model_is_verified(monkeypatch):
     with pytest.raises(nlp.ModelError, match="sha256"):
         nlp.check_model()
     nlp.check_model.cache_clear()
+
+
+def test_police_acts_with_unnamed_or_earlier_named_doers(coder):
+    text = ("A mob attacked the police station at Naroda. The policemen were outnumbered. They opened fire "
+            "to disperse the mob. Later, 50 persons were held. Talks were held with community leaders. "
+            "By evening the crowd dispersed.")
+    events = coder.code_text(text, story_date=date(2002, 3, 1))
+    firing = [e for e in events if e.trigger.text == "opened fire"]
+    assert firing and _has(firing[0].actor, None, "COP", "The policemen"), [(e.cameo, e.actor) for e in events]
+    (held,) = [e for e in events if e.cameo == "173"]  # "persons were held" is an arrest; "talks were held" no
+    assert held.actor[0].sector == "COP" and held.recipient[0].text == "50 persons"
+    assert not [e for e in events if e.trigger.text == "dispersed"]  # the crowd dispersed: nobody repressed it

@@ -28,6 +28,7 @@ NEUTER_PRONOUNS = {"it", "its", "itself"}
 # "we" and "I" in a quote are the speaker: "'We will lift the curfew', Pandey said"
 FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
+COLLECTIVE_NOUNS = {"police", "army", "military", "government", "authorities", "troops", "forces"}  # "they"
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
 GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "government", "nation",
                "president", "foreign minister", "state", "official"}
@@ -301,10 +302,27 @@ class ActorResolver:
             return []  # outside a quote with a named speaker, "we" is nobody we can code
         if lower in SINGULAR_PRONOUNS and self.memory.last_person is not None:
             return [self.memory.last_person]
+        if lower in PLURAL_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
+            previous = self._previous_plural_subject(tok)
+            if previous:
+                return previous
         if lower in PLURAL_PRONOUNS and self.memory.last_group:
             return list(self.memory.last_group)
         if lower in NEUTER_PRONOUNS and self.memory.last_actor is not None and tok.dep_ in ("nsubj", "poss"):
             return [self.memory.last_actor]
+        return []
+
+    def _previous_plural_subject(self, tok: Token) -> list[Actor]:
+        """"The policemen were outnumbered. They opened fire.": a subject "they" continues the previous
+        sentence's plural subject, when that names a participant."""
+        start = tok.sent.start
+        if start == 0:
+            return []
+        previous = self.doc[start - 1].sent
+        for t in previous:
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.i in self.terms_at \
+                    and (t.tag_ in ("NNS", "NNPS") or t.lower_ in COLLECTIVE_NOUNS):
+                return [a for a in self.resolve(t) if a.is_resolved]
         return []
 
     # ------------------------------------------------------------------ people

@@ -139,6 +139,8 @@ class EventCoderComponent:
             best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
         kept = []
         for e in events:
+            if e.negated:
+                continue  # "no arrests were made": no event (kept with all_events, flagged)
             coded_actor = any(a.is_resolved for a in e.actor)
             coded_recipient = any(a.is_resolved for a in e.recipient)
             top = e.confidence >= best[e.sentence_index]
@@ -205,7 +207,7 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
             recipient_heads = [c for c in obliged.children if c.dep_ == "nsubj"]
         actors = resolver.resolve(actor_head) if actor_head is not None else []
-        if not actors and passive and pattern.implicit_actor:
+        if not actors and pattern.implicit_actor and (passive or actor_head is None):
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
                                            statement=cameo.startswith("01"),

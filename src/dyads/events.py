@@ -91,7 +91,18 @@ class TriggerFinder:
 
     # ------------------------------------------------------------------ conditions
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
-        if pattern.object and not _has_object(head, pattern.object):
+        if pattern.voice and head.pos_ in ("VERB", "AUX"):
+            deps = {c.dep_ for c in head.children}
+            wanted = {"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())
+            if not deps & wanted:
+                return False
+        if pattern.object and pattern.voice == "passive":
+            # the passive's object is its grammatical subject: "50 persons were held", not "talks were
+            # held with the leaders"
+            if not any(c.dep_ == "nsubjpass" and _matches_words([c, *c.children], pattern.object)
+                       for c in head.children):
+                return False
+        elif pattern.object and not _has_object(head, pattern.object):
             return False
         if pattern.unless_object and _matches_words(
                 [c for c in head.children if c.dep_ in ("dobj", "compound")], pattern.unless_object):

@@ -71,6 +71,8 @@ class EventPattern:
     governs: str | None = None  # intent | threaten | refuse | appeal | demand | hypothetical | negate
     passive_subject: str = "recipient"  # "X was attacked": X is the recipient; "troops were deployed": actor
     implicit_actor: str | None = None  # sector of the unnamed doer of a passive ("were arrested": police)
+    voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
+    # object or in the passive ("police dispersed the mob", not "the mob dispersed")
 
 
 @dataclass
@@ -237,4 +239,6 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
     pattern = EventPattern(**{**entry, "cameo": code})
     if not pattern.verbs and not pattern.nouns:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
+    if pattern.voice not in (None, "passive", "transitive"):
+        raise ValueError(f"event pattern {pattern.id!r}: voice must be passive or transitive, got {pattern.voice!r}")
     return pattern

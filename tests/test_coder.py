@@ -212,3 +212,16 @@ def test_police_acts_with_unnamed_or_earlier_named_doers(coder):
     (held,) = [e for e in events if e.cameo == "173"]  # "persons were held" is an arrest; "talks were held" no
     assert held.actor[0].sector == "COP" and held.recipient[0].text == "50 persons"
     assert not [e for e in events if e.trigger.text == "dispersed"]  # the crowd dispersed: nobody repressed it
+
+
+def test_coordinated_country_modifiers_give_an_actor_each(coder):
+    events = coder.code_text("Senior Hungarian and Romanian officials agreed on Wednesday that their countries "
+                             "should cooperate.")
+    agree = [e for e in events if e.event_type == "AGREE"]
+    assert agree and {a.country for a in agree[0].actor} == {"HUN", "ROU"}
+
+
+def test_a_named_complement_is_the_target_when_the_object_is_a_thing(coder):
+    events = coder.code_text("Peru has granted diplomatic asylum to five Panamanian army officers.")
+    (aid,) = [e for e in events if e.event_type == "AID"]
+    assert _has(aid.actor, "PER") and _has(aid.recipient, "PAN", text="Panamanian army officers")

@@ -127,7 +127,29 @@ class ActorResolver:
             if found and shared_country is None and found[0].country and h.i == head.i:
                 shared_country = found[0].country
             actors.extend(found)
+            actors.extend(self._coordinated_modifiers(h, found))
         return actors
+
+    def _coordinated_modifiers(self, head: Token, found: list[Actor]) -> list[Actor]:
+        """"Hungarian and Romanian officials", "Israeli and Palestinian negotiators": one phrase, an actor
+        for each coordinated country modifier (the first is already in ``found``)."""
+        if len(found) != 1 or not found[0].country:
+            return []
+        actor = found[0]
+        out = []
+        for modifier in head.children:
+            if modifier.dep_ not in ("amod", "compound"):
+                continue
+            for conj in modifier.children:
+                span = self.terms_at.get(conj.i) if conj.dep_ == "conj" else None
+                term = self.term_of.get(span.start) if span is not None else None
+                if term is None or term.kind not in ("demonym", "country") or not term.country \
+                        or term.country == actor.country:
+                    continue
+                code = self.knowledge.org_codes.get((term.country, actor.sector))
+                out.append(Actor(text=actor.text, code=actor_code(term.country, actor.sector, code),
+                                 country=term.country, sector=actor.sector, start=actor.start, end=actor.end))
+        return out
 
     def _conjuncts(self, head: Token) -> list[Token]:
         out = [head]

@@ -196,6 +196,11 @@ class EventCoderComponent:
             recipient_heads += self.finder.recipient_heads(trig, roles)
         else:
             recipient_heads = self.finder.recipient_heads(trig, roles)
+        if pattern.recipient:  # after the pattern's own roles, any complement that names an actor
+            default_roles = self.knowledge.default_recipients["verb" if trig.head.pos_ in ("VERB", "AUX") else "noun"]
+            seen = {t.i for t in recipient_heads}
+            recipient_heads += [t for t in self.finder.recipient_heads(trig, default_roles)
+                                if t.i not in seen and _is_named(t)]
         passive_subjects = [c for c in anchor.children if c.dep_ in ("nsubjpass", "csubjpass")]
         if passive and pattern.passive_subject == "recipient":
             recipient_heads = passive_subjects

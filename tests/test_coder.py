@@ -225,3 +225,13 @@ def test_a_named_complement_is_the_target_when_the_object_is_a_thing(coder):
     events = coder.code_text("Peru has granted diplomatic asylum to five Panamanian army officers.")
     (aid,) = [e for e in events if e.event_type == "AID"]
     assert _has(aid.actor, "PER") and _has(aid.recipient, "PAN", text="Panamanian army officers")
+
+
+def test_the_speaker_of_reported_news_is_a_statement_ranked_below_the_news(coder):
+    events = coder.code_text("Curfew was lifted in two areas of the city on Saturday, the police said.")
+    news = [e for e in events if e.cameo.startswith("08")]
+    said = [e for e in events if e.cameo == "010"]
+    assert news and said and said[0].actor[0].sector == "COP", [(e.cameo, e.actor) for e in events]
+    assert said[0].confidence < news[0].confidence
+    # an unnamed speaker adds no event
+    assert not [e for e in coder.code_text("Curfew was lifted on Saturday, sources said.") if e.cameo == "010"]

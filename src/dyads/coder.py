@@ -70,9 +70,10 @@ class EventCoderComponent:
                                  story_date.isoformat() if story_date else None)
         resolver.learn_titles()
         triggers = self.finder.find(doc)
-        governor_of, reporter_of, framing = self._frames(triggers)
+        governor_of, reporter_of, framing, reported = self._frames(triggers)
         sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
         events: list[Event] = []
+        speakers: list[Event] = []  # "X said": statements that report another event
         mentions: list[Trigger] = []
         for trig in triggers:
             if trig.head.i in framing:
@@ -86,7 +87,10 @@ class EventCoderComponent:
             event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
                                 sentence_index, reporter_of.get(trig.head.i))
             if event is not None:
-                events.append(event)
+                if trig.head.i in reported:
+                    speakers.append(event)
+                else:
+                    events.append(event)
         # A sentence that reports nothing else is about the event its noun names ("Fresh clashes in Kiev").
         covered = {e.sentence_index for e in events}
         for trig in mentions:
@@ -95,13 +99,24 @@ class EventCoderComponent:
                 if event is not None:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
+        events = self._main_events(events)
+        # Who reported the news is an event too (a statement, 010), never the sentence's main one,
+        # and only when the speaker is coded: "police said curfew was lifted".
+        best: dict[int, float] = {}
+        for e in events:
+            best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
+        for e in speakers:
+            if any(a.is_resolved for a in e.actor) and e.sentence_index in best and not e.negated:
+                e.confidence = round(min(e.confidence, best[e.sentence_index] - 0.01), 3)
+                events.append(e)
         events.sort(key=lambda e: e.trigger.start)
-        return self._main_events(events)
+        return events
 
-    def _frames(self, triggers: list[Trigger]) -> tuple[dict[int, Trigger], dict[int, Trigger], set[int]]:
+    def _frames(self, triggers: list[Trigger]) -> tuple[dict[int, Trigger], dict[int, Trigger], set[int], set[int]]:
         """How triggers frame each other: the governor of each framed trigger ("threatened to attack"),
-        the reporter of each reported obligation ("said Y must"), and the triggers whose meaning is
-        carried by another (framing verbs, reporting verbs, light verbs, restated nouns)."""
+        the reporter of each reported obligation ("said Y must"), the triggers whose meaning is
+        carried by another (framing verbs, light verbs, restated nouns), and the reporting verbs
+        whose clause is itself an event ("X said Y attacked Z")."""
         by_head = {t.head.i: t for t in triggers}
         governor_of: dict[int, Trigger] = {}
         reporter_of: dict[int, Trigger] = {}
@@ -124,9 +139,9 @@ class EventCoderComponent:
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
-        framing = {g.head.i for g in governor_of.values()} | reported
+        framing = {g.head.i for g in governor_of.values()}
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
-        return governor_of, reporter_of, framing
+        return governor_of, reporter_of, framing, reported - framing
 
     def _main_events(self, events: list[Event]) -> list[Event]:
         """Per sentence, the main event and those nearly as well supported (within ``margin`` of its

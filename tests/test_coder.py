@@ -235,3 +235,15 @@ def test_the_speaker_of_reported_news_is_a_statement_ranked_below_the_news(coder
     assert said[0].confidence < news[0].confidence
     # an unnamed speaker adds no event
     assert not [e for e in coder.code_text("Curfew was lifted on Saturday, sources said.") if e.cameo == "010"]
+
+
+def test_an_act_inside_the_object_of_another_is_its_topic(coder):
+    events = coder.code_text("Palestinians blamed Israel for the bombing of Raed Karmi in the West Bank.")
+    assert [e.event_type for e in events if e.event_type] == ["ACCUSE"], [(e.cameo, e.rule) for e in events]
+    events = coder.code_text("Beirut again rejected a United Nations appeal for deploying army troops along its "
+                             "borders with Israel.")
+    assert [e.event_type for e in events if e.event_type] == ["REJECT"], [(e.cameo, e.rule) for e in events]
+    # a statement about an act leaves it news
+    events = coder.code_text("To a question on how many people were killed in police firing, he said that the "
+                             "toll was only one.")
+    assert [e for e in events if e.cameo.startswith("19")]

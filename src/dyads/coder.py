@@ -99,7 +99,7 @@ class EventCoderComponent:
                 if event is not None:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
-        events = self._main_events(events)
+        events = self._main_events(_without_topics(events, doc))
         # Who reported the news is an event too (a statement, 010), never the sentence's main one,
         # and only when the speaker is coded: "police said curfew was lifted".
         best: dict[int, float] = {}
@@ -508,6 +508,33 @@ def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[i
             if node.dep_ not in ("prep", "pobj", "dobj", "ROOT"):
                 break
     return inside
+
+
+def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
+    """An act named inside the object of another event's verb is that event's topic, not a second
+    event: "blamed Israel for the bombing", "condemned the attack", "rejected an appeal for deploying
+    troops". (A relative clause inside the object still reports its own act.)"""
+    heads = {}
+    for e in events:
+        span = doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")
+        if span is not None:
+            heads[id(e)] = span.root
+    topics: set[int] = set()
+    # (what a statement is about stays news: "to a question on how many were killed, he said ...")
+    governors = {heads[id(e)] for e in events if id(e) in heads and not e.cameo.startswith("01")}
+    for head in {h.i: h for h in governors if h.pos_ in ("VERB", "AUX")}.values():
+        for child in head.children:
+            if child.dep_ in ("dobj", "dative", "prep"):
+                topics |= {t.i for t in child.subtree if not _inside_relative_clause(t, child)}
+    return [e for e in events if id(e) not in heads or heads[id(e)].i not in topics]
+
+
+def _inside_relative_clause(token: Token, top: Token) -> bool:
+    while token.i != top.i:
+        if token.dep_ in ("relcl", "advcl", "ccomp"):
+            return True
+        token = token.head
+    return False
 
 
 def _is_negation(token: Token, words: set[str]) -> bool:

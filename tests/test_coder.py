@@ -247,3 +247,18 @@ def test_an_act_inside_the_object_of_another_is_its_topic(coder):
     events = coder.code_text("To a question on how many people were killed in police firing, he said that the "
                              "toll was only one.")
     assert [e for e in events if e.cameo.startswith("19")]
+
+
+def test_framing_reaches_through_light_verbs_and_hyphenated_words_match(coder):
+    events = coder.code_text("The Macedonian army prepared to resume shelling Albanian rebel-held territory.")
+    best = max(events, key=lambda e: e.confidence)
+    assert best.cameo.startswith("15") and best.rule == "150.prepare>194.artillery", [(e.cameo, e.rule) for e in events]
+    events = coder.code_text("France is ready to contribute up to 4,000 troops to an international "
+                             "peace-keeping force in Liberia.")
+    assert [e.event_type for e in events] == ["AGREE"] and _has(events[0].actor, "FRA")
+
+
+def test_resignations_are_plover_retreat(coder):
+    (event,) = [e for e in coder.code_text("Lt. Gen. Prosper Avril resigned yesterday to allow Haiti's first "
+                                           "democratic elections to take place.") if e.cameo.startswith("08")]
+    assert event.event_type == "RETREAT" and event.mode == "resign"

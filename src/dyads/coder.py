@@ -123,8 +123,9 @@ class EventCoderComponent:
         reported: set[int] = set()
         for trig in triggers:
             head = clause = trig.head
-            if head.dep_ == "dobj" and head.pos_ != "VERB" and _is_light(head.head, self.light_verbs):
-                clause = head.head  # "agreed to hold talks": the framing reaches the noun through "hold"
+            if (head.dep_ == "dobj" and head.pos_ != "VERB" or head.dep_ == "xcomp") \
+                    and _is_light(head.head, self.light_verbs):
+                clause = head.head  # "agreed to hold talks", "prepared to resume shelling": through the light verb
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
             infinitive = clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
             if above is None or (clause.dep_ not in FRAMED and not infinitive):
@@ -262,12 +263,15 @@ class EventCoderComponent:
             trigger_span = TextSpan(doc.text[lo:hi], lo, hi)
         rule = pattern.id if governor is None else f"{governor.pattern.id}>{pattern.id}"
         mode = pattern.mode or info.plover_mode
+        plover_type = info.plover_type
+        if pattern.plover_type and cameo == pattern.cameo:  # the words fix the PLOVER type: "resigned"
+            plover_type = pattern.plover_type
         event = Event(
             event_id=make_event_id(doc_id, sentence_index.get(sent.start, 0), trig.span.start_char, cameo,
                                    actors, recipients),
             doc_id=doc_id, sentence_index=sentence_index.get(sent.start, 0), sentence=sent.text.strip(),
-            date=when.isoformat() if when else None, cameo=cameo, event_type=info.plover_type,
-            mode=mode if info.plover_type else None, quad_class=info.quad_class, goldstein=info.goldstein,
+            date=when.isoformat() if when else None, cameo=cameo, event_type=plover_type,
+            mode=mode if plover_type else None, quad_class=info.quad_class, goldstein=info.goldstein,
             actor=actors, recipient=recipients, trigger=trigger_span, rule=rule,
             confidence=round(confidence, 3), location=self._location(trig.head),
             negated=negated, hypothetical=hypothetical, reciprocal=reciprocal, cameo_label=info.label,

@@ -256,7 +256,7 @@ def _relative_antecedent(subject: Token) -> Token:
 
 def _matches_words(tokens, words: list[str]) -> bool:
     single = {w for w in words if " " not in w}
-    multi = [w for w in words if " " in w]
+    multi = [w for w in words if " " in w or "-" in w]  # the tokenizer splits "peace-keeping" in three
     for tok in tokens:
         if tok.lemma_.lower() in single or tok.lower_ in single:
             return True

@@ -26,6 +26,10 @@ import yaml
 DATA_PACKAGE = "dyads.data"
 
 
+PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+
+
 @dataclass(frozen=True)
 class CameoCode:
     code: str
@@ -71,6 +75,7 @@ class EventPattern:
     governs: str | None = None  # intent | threaten | refuse | appeal | demand | hypothetical | negate
     passive_subject: str = "recipient"  # "X was attacked": X is the recipient; "troops were deployed": actor
     implicit_actor: str | None = None  # sector of the unnamed doer of a passive ("were arrested": police)
+    plover_type: str | None = None  # where the words fix a PLOVER type the CAMEO code's table entry lacks
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed")
 
@@ -239,6 +244,8 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
     pattern = EventPattern(**{**entry, "cameo": code})
     if not pattern.verbs and not pattern.nouns:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
+    if pattern.plover_type and pattern.plover_type not in PLOVER_TYPES:
+        raise ValueError(f"event pattern {pattern.id!r}: unknown PLOVER type {pattern.plover_type!r}")
     if pattern.voice not in (None, "passive", "transitive"):
         raise ValueError(f"event pattern {pattern.id!r}: voice must be passive or transitive, got {pattern.voice!r}")
     return pattern

@@ -262,3 +262,12 @@ def test_resignations_are_plover_retreat(coder):
     (event,) = [e for e in coder.code_text("Lt. Gen. Prosper Avril resigned yesterday to allow Haiti's first "
                                            "democratic elections to take place.") if e.cameo.startswith("08")]
     assert event.event_type == "RETREAT" and event.mode == "resign"
+
+
+def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(coder):
+    events = coder.code_text("About 200 supporters of former President Ahmed Ben Bella blocked roads in the capital "
+                             "city of Algiers demanding that he be reinstated as leader.")
+    assert {e.event_type for e in events if e.event_type} == {"PROTEST"}, [(e.cameo, e.rule) for e in events]
+    events = coder.code_text("The United States defended the right of Russian troops to fire on militants in "
+                             "Azerbaijan and insisted the unrest there was an internal matter.")
+    assert "REQUEST" not in {e.event_type for e in events}, [(e.cameo, e.rule) for e in events]

@@ -524,12 +524,16 @@ def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
         if span is not None:
             heads[id(e)] = span.root
     topics: set[int] = set()
-    # (what a statement is about stays news: "to a question on how many were killed, he said ...")
-    governors = {heads[id(e)] for e in events if id(e) in heads and not e.cameo.startswith("01")}
-    for head in {h.i: h for h in governors if h.pos_ in ("VERB", "AUX")}.values():
-        for child in head.children:
-            if child.dep_ in ("dobj", "dative", "prep"):
-                topics |= {t.i for t in child.subtree if not _inside_relative_clause(t, child)}
+    for e in events:
+        if e.cameo.startswith("01") or id(e) not in heads:
+            continue  # (what a statement is about stays news: "to a question on how many were killed, he said")
+        span = doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")
+        for head in (t for t in span if t.pos_ in ("VERB", "AUX")):  # "refused to respond to a demand"
+            for child in head.children:
+                if child.dep_ in ("dobj", "dative", "prep"):
+                    topics |= {t.i for t in child.subtree if not _inside_relative_clause(t, child)}
+                elif child.dep_ == "advcl" and child.tag_ == "VBG" and e.cameo.startswith("14"):
+                    topics |= {t.i for t in child.subtree}  # "blocked roads demanding ...": the protest's demand
     return [e for e in events if id(e) not in heads or heads[id(e)].i not in topics]
 
 

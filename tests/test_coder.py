@@ -271,3 +271,19 @@ def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(code
     events = coder.code_text("The United States defended the right of Russian troops to fire on militants in "
                              "Azerbaijan and insisted the unrest there was an internal matter.")
     assert "REQUEST" not in {e.event_type for e in events}, [(e.cameo, e.rule) for e in events]
+
+
+@pytest.mark.parametrize("text, cameo, actor, recipient", [
+    ("Benjamin Netanyahu has called for sanctions against the International Criminal Court.", "020", "ISR", "IGO"),
+    ("The United States military gave 625 new firearms to the Philippine Marines.", "072", "USA", "PHL"),
+    ("Suharto resigned as president of Indonesia on 21 May 1998.", "083", "IDN", "IDN"),
+])
+def test_targets_named_beside_or_inside_the_object(coder, text, cameo, actor, recipient):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and _has(events[0].actor, actor) and _has(events[0].recipient, recipient), \
+        [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
+
+
+def test_meeting_a_goal_is_no_meeting(coder):
+    events = coder.code_text("Officials say they are on track to meet this year's goal of 12,000 refugees.")
+    assert not [e for e in events if e.cameo.startswith("04")]

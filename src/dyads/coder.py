@@ -25,7 +25,7 @@ EVENTS_KEY = "dyads_events"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
-NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "EVENT", "LAW", "WORK_OF_ART"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
 DEFAULT_BATCH = 16
 # Secondary events of a sentence are kept when within this much confidence of its main event
@@ -127,6 +127,10 @@ class EventCoderComponent:
                     and _is_light(head.head, self.light_verbs):
                 clause = head.head  # "agreed to hold talks", "prepared to resume shelling": through the light verb
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
+            if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
+                    and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
+                reported.add(above.head.i)  # "announced the deployment of troops": the news is the deployment
+                continue
             infinitive = clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
             if above is None or (clause.dep_ not in FRAMED and not infinitive):
                 continue  # ("sworn to fight" is often parsed as an adverbial clause)

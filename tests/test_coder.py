@@ -287,3 +287,20 @@ def test_targets_named_beside_or_inside_the_object(coder, text, cameo, actor, re
 def test_meeting_a_goal_is_no_meeting(coder):
     events = coder.code_text("Officials say they are on track to meet this year's goal of 12,000 refugees.")
     assert not [e for e in events if e.cameo.startswith("04")]
+
+
+@pytest.mark.parametrize("text", [
+    "The Third World Water Forum concluded on Saturday that the US and other developed nations must allocate "
+    "greater financial resources to the water crisis.",
+    "Egyptian President Hosni Mubarak said here Wednesday that the US must be ready to mediate between Israelis "
+    "and Palestinians.",
+])
+def test_a_reported_obligation_is_a_demand(coder, text):
+    events = coder.code_text(text)
+    best = max(events, key=lambda e: e.confidence)
+    assert best.event_type == "REQUEST" and _has(best.recipient, "USA"), [(e.cameo, e.rule) for e in events]
+    assert "AGREE" not in {e.event_type for e in events} and "AID" not in {e.event_type for e in events}
+
+
+def test_talks_that_concluded_are_no_statement(coder):
+    assert not [e for e in coder.code_text("The talks concluded in Geneva on Friday.") if e.rule == "010.conclude"]

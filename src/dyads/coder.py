@@ -99,7 +99,9 @@ class EventCoderComponent:
                 if event is not None:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
-        events = self._main_events(_without_topics(events, doc))
+        kept = {id(e) for e in _without_topics(events + speakers, doc)}
+        speakers = [e for e in speakers if id(e) in kept]
+        events = self._main_events([e for e in events if id(e) in kept])
         # Who reported the news is an event too (a statement, 010), never the sentence's main one,
         # and only when the speaker is coded: "police said curfew was lifted".
         best: dict[int, float] = {}
@@ -126,6 +128,9 @@ class EventCoderComponent:
             if (head.dep_ == "dobj" and head.pos_ != "VERB" or head.dep_ == "xcomp") \
                     and _is_light(head.head, self.light_verbs):
                 clause = head.head  # "agreed to hold talks", "prepared to resume shelling": through the light verb
+            if clause.dep_ == "xcomp" and clause.head.lemma_ in self.intent_adjectives \
+                    and clause.head.dep_ == "acomp" and clause.head.head.dep_ in FRAMED:
+                clause = clause.head.head  # "said the US must be ready to mediate": the framing reaches the act
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
             if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
                     and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
@@ -532,12 +537,16 @@ def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
         if e.cameo.startswith("01") or id(e) not in heads:
             continue  # (what a statement is about stays news: "to a question on how many were killed, he said")
         span = doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")
-        for head in (t for t in span if t.pos_ in ("VERB", "AUX")):  # "refused to respond to a demand"
+        verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]  # "refused to respond to a demand"
+        for head in verbs:
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "prep"):
                     topics |= {t.i for t in child.subtree if not _inside_relative_clause(t, child)}
-                elif child.dep_ == "advcl" and child.tag_ == "VBG" and e.cameo.startswith("14"):
-                    topics |= {t.i for t in child.subtree}  # "blocked roads demanding ...": the protest's demand
+        if e.cameo.startswith("14"):  # "blocked roads demanding ...", "staged rallies, saying ...": its demand
+            clause = span.root.head if span.root.dep_ == "dobj" else span.root  # (through "staged")
+            for child in clause.children:
+                if child.dep_ == "advcl" and child.tag_ == "VBG":
+                    topics |= {t.i for t in child.subtree}
     return [e for e in events if id(e) not in heads or heads[id(e)].i not in topics]
 
 

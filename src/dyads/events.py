@@ -91,6 +91,8 @@ class TriggerFinder:
 
     # ------------------------------------------------------------------ conditions
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
+        if pattern.takes_clause and not any(c.dep_ == "ccomp" for c in head.children):
+            return False
         if pattern.voice and head.pos_ in ("VERB", "AUX"):
             deps = {c.dep_ for c in head.children}
             wanted = {"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())

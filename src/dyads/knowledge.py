@@ -76,6 +76,7 @@ class EventPattern:
     passive_subject: str = "recipient"  # "X was attacked": X is the recipient; "troops were deployed": actor
     implicit_actor: str | None = None  # sector of the unnamed doer of a passive ("were arrested": police)
     plover_type: str | None = None  # where the words fix a PLOVER type the CAMEO code's table entry lacks
+    takes_clause: bool = False  # reports only with a that-clause: "concluded that ...", not "talks concluded"
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed")
 

@@ -304,3 +304,13 @@ def test_a_reported_obligation_is_a_demand(coder, text):
 
 def test_talks_that_concluded_are_no_statement(coder):
     assert not [e for e in coder.code_text("The talks concluded in Geneva on Friday.") if e.rule == "010.conclude"]
+
+
+def test_abbreviated_military_ranks_and_one_act_told_twice(coder):
+    (resign,) = [e for e in coder.code_text("Lt. Gen. Prosper Avril resigned yesterday to allow Haiti's first "
+                                            "democratic elections to take place.") if e.cameo.startswith("08")]
+    assert _has(resign.actor, "HTI", "MIL")
+    events = coder.code_text("A member of the Syrian parliament started a hunger strike yesterday to protest "
+                             "President Assad's failure to usher in reforms.")
+    protests = [e for e in events if e.event_type == "PROTEST"]
+    assert protests and all(_has(e.recipient, "SYR") for e in protests), [(e.rule, e.recipient) for e in protests]

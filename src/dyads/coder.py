@@ -101,7 +101,7 @@ class EventCoderComponent:
                     events.append(event)
         kept = {id(e) for e in _without_topics(events + speakers, doc)}
         speakers = [e for e in speakers if id(e) in kept]
-        events = self._main_events([e for e in events if id(e) in kept])
+        events = self._main_events(self._merge_repeats([e for e in events if id(e) in kept]))
         # Who reported the news is an event too (a statement, 010), never the sentence's main one,
         # and only when the speaker is coded: "police said curfew was lifted".
         best: dict[int, float] = {}
@@ -152,6 +152,27 @@ class EventCoderComponent:
         framing = {g.head.i for g in governor_of.values()}
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
         return governor_of, reporter_of, framing, reported - framing
+
+    @staticmethod
+    def _merge_repeats(events: list[Event]) -> list[Event]:
+        """The same act told twice in a sentence, once with its target ("threatened to shell Iraqi towns
+        in retaliation"; "started a hunger strike ... to protest Assad's failure"): one event, the better
+        ranked telling with the target of the other."""
+        targeted: dict[tuple, Event] = {}
+        for e in events:
+            if any(r.is_resolved for r in e.recipient):
+                targeted.setdefault((e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)), e)
+        dropped: set[int] = set()
+        for e in events:
+            twin = targeted.get((e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)))
+            if twin is None or twin is e or any(r.is_resolved for r in e.recipient):
+                continue
+            if e.confidence > twin.confidence:
+                e.recipient = twin.recipient
+                dropped.add(id(twin))
+            else:
+                dropped.add(id(e))
+        return [e for e in events if id(e) not in dropped]
 
     def _main_events(self, events: list[Event]) -> list[Event]:
         """Per sentence, the main event and those nearly as well supported (within ``margin`` of its

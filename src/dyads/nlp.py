@@ -122,7 +122,9 @@ class ActorTermMatcher:
         for term in knowledge.actor_terms.values():
             by_kind.setdefault(term.kind, []).append(term.phrase)
         for kind, phrases in by_kind.items():
-            self.lower.add(kind, list(nlp.tokenizer.pipe(phrases)))
+            # abbreviations tokenize by case ("lt. gen." vs "Lt. Gen."): match the capitalised form too
+            forms = phrases + [p.title() for p in phrases if "." in p]
+            self.lower.add(kind, list(nlp.tokenizer.pipe(forms)))
         exact_by_kind: dict[str, list[str]] = {}
         for term in knowledge.case_sensitive_terms.values():
             exact_by_kind.setdefault(term.kind, []).append(term.phrase)

@@ -314,3 +314,13 @@ def test_abbreviated_military_ranks_and_one_act_told_twice(coder):
                              "President Assad's failure to usher in reforms.")
     protests = [e for e in events if e.event_type == "PROTEST"]
     assert protests and all(_has(e.recipient, "SYR") for e in protests), [(e.rule, e.recipient) for e in protests]
+
+
+@pytest.mark.parametrize("text, cameo_root, recipients", [
+    ("Vietnamese-led forces launched artillery, mortar, and rocket fire against Kampuchean guerrilla camps near "
+     "the eastern Thai border.", "19", {"KHM"}),
+    ("Security forces in Guinea have tortured scores of Sierra Leonean and Liberian refugees.", "18", {"SLE", "LBR"}),
+])
+def test_targets_behind_conjuncts_and_partitives(coder, text, cameo_root, recipients):
+    events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo_root)]
+    assert events and {a.country for a in events[0].recipient} == recipients, [(e.cameo, e.recipient) for e in events]

@@ -360,8 +360,8 @@ class EventCoderComponent:
                 outer = resolver.resolve(head)
                 if len(outer) == 1:
                     whole = outer[0]
-                    return [Actor(text=whole.text, code=inner[0].code, country=inner[0].country,
-                                  sector=inner[0].sector, start=whole.start, end=whole.end)]
+                    return [Actor(text=whole.text, code=one.code, country=one.country, sector=one.sector,
+                                  start=whole.start, end=whole.end) for one in inner]
             if inner:
                 return inner
         return []
@@ -659,7 +659,7 @@ def _countries_from_places(events: list[Event], places: list[dict]) -> None:
     """An actor named after a place the dictionaries do not know ("Darfur rebels", "the government of
     Sindh province") belongs to the country the gazetteer puts that place in; a material conflict act
     (protest, coercion, assault) with no named target is directed at the country where it happens."""
-    located = [p for p in places if p.get("country") and p.get("geonameid")]
+    located = [p for p in places if p.get("country") and p.get("feature")]  # (not "approximate" ones)
     for event in events:
         for actor in event.actor + event.recipient:
             if actor.country or actor.start is None:

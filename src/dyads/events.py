@@ -196,8 +196,11 @@ class TriggerFinder:
         obj = _child(head, "dobj")
         if obj is not None:
             # "expressed gratitude to Russia", "discussed the crisis with Jordan": the parser often
-            # hangs the preposition on the object
+            # hangs the preposition on the object, or on its last conjunct ("launched artillery,
+            # mortar and rocket fire against the camps")
             places.append(obj)
+            while (obj := _child(obj, "conj")) is not None:
+                places.append(obj)
         out: list[Token] = []
         for role in roles:
             for place in places:

@@ -324,3 +324,14 @@ def test_abbreviated_military_ranks_and_one_act_told_twice(coder):
 def test_targets_behind_conjuncts_and_partitives(coder, text, cameo_root, recipients):
     events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo_root)]
     assert events and {a.country for a in events[0].recipient} == recipients, [(e.cameo, e.recipient) for e in events]
+
+
+def test_participants_of_no_stated_nationality_are_from_where_they_act():
+    from dyads.coder import Coder
+    from dyads.models import Story
+
+    text = "Hundreds of thousands of protesters blocked streets in Hong Kong to demand democratic reforms."
+    (_, events), = list(Coder(geocode=True).code([Story(id="hk", text=text, date=date(2019, 6, 16))]))
+    protest = [e for e in events if e.event_type == "PROTEST"]
+    assert protest and protest[0].location.name == "Hong Kong" and _has(protest[0].actor, "HKG"), \
+        [(e.cameo, e.actor, e.location) for e in events]

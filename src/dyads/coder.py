@@ -669,6 +669,13 @@ def _countries_from_places(events: list[Event], places: list[dict]) -> None:
                 actor.country = inside["country"]
                 actor.code = actor_code(actor.country, actor.sector, None)
         loc = event.location
+        if loc is not None and loc.country and loc.method == "clause":
+            # "hundreds of thousands of people blocked streets in Hong Kong": a participant of no stated
+            # nationality acting where the act happens is taken to be from there
+            for actor in event.actor:
+                if not actor.country and actor.sector and actor.start is not None:
+                    actor.country = loc.country
+                    actor.code = actor_code(actor.country, actor.sector, None)
         if event.quad_class == 4 and not event.recipient and loc is not None and loc.country \
                 and loc.method in ("clause", "sentence"):
             # a protest, blockade or attack with no named target is aimed at the country it happens in

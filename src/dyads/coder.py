@@ -104,9 +104,7 @@ class EventCoderComponent:
         events = self._main_events(self._merge_repeats([e for e in events if id(e) in kept]))
         # Who reported the news is an event too (a statement, 010), never the sentence's main one,
         # and only when the speaker is coded: "police said curfew was lifted".
-        best: dict[int, float] = {}
-        for e in events:
-            best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
+        best = _best_by_sentence(events)
         for e in speakers:
             if any(a.is_resolved for a in e.actor) and e.sentence_index in best and not e.negated:
                 e.confidence = round(min(e.confidence, best[e.sentence_index] - 0.01), 3)
@@ -158,13 +156,16 @@ class EventCoderComponent:
         """The same act told twice in a sentence, once with its target ("threatened to shell Iraqi towns
         in retaliation"; "started a hunger strike ... to protest Assad's failure"): one event, the better
         ranked telling with the target of the other."""
+        def act(e: Event) -> tuple:
+            return e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)
+
         targeted: dict[tuple, Event] = {}
         for e in events:
             if any(r.is_resolved for r in e.recipient):
-                targeted.setdefault((e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)), e)
+                targeted.setdefault(act(e), e)
         dropped: set[int] = set()
         for e in events:
-            twin = targeted.get((e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)))
+            twin = targeted.get(act(e))
             if twin is None or twin is e or any(r.is_resolved for r in e.recipient):
                 continue
             if e.confidence > twin.confidence:
@@ -180,9 +181,7 @@ class EventCoderComponent:
         other acts are not reports of them."""
         if self.margin >= 1:
             return events
-        best: dict[int, float] = {}
-        for e in events:
-            best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
+        best = _best_by_sentence(events)
         kept = []
         for e in events:
             if e.negated:
@@ -544,34 +543,37 @@ def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[i
     return inside
 
 
+def _best_by_sentence(events: list[Event]) -> dict[int, float]:
+    best: dict[int, float] = {}
+    for e in events:
+        best[e.sentence_index] = max(best.get(e.sentence_index, 0.0), e.confidence)
+    return best
+
+
 def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
     """An act named inside the object of another event's verb is that event's topic, not a second
     event: "blamed Israel for the bombing", "condemned the attack", "rejected an appeal for deploying
-    troops". (A relative clause inside the object still reports its own act.)"""
-    heads = {}
-    for e in events:
-        span = doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")
-        if span is not None:
-            heads[id(e)] = span.root
+    troops". (A clause of its own inside the object still reports its own act.)"""
+    spans = {id(e): span for e in events
+             if (span := doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")) is not None}
     topics: set[int] = set()
     for e in events:
-        if e.cameo.startswith("01") or id(e) not in heads:
+        span = spans.get(id(e))
+        if span is None or e.cameo.startswith("01"):
             continue  # (what a statement is about stays news: "to a question on how many were killed, he said")
-        span = doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")
-        verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]  # "refused to respond to a demand"
-        for head in verbs:
+        for head in (t for t in span if t.pos_ in ("VERB", "AUX")):  # "refused to respond to a demand"
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "prep"):
-                    topics |= {t.i for t in child.subtree if not _inside_relative_clause(t, child)}
+                    topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child)}
         if e.cameo.startswith("14"):  # "blocked roads demanding ...", "staged rallies, saying ...": its demand
             clause = span.root.head if span.root.dep_ == "dobj" else span.root  # (through "staged")
             for child in clause.children:
                 if child.dep_ == "advcl" and child.tag_ == "VBG":
                     topics |= {t.i for t in child.subtree}
-    return [e for e in events if id(e) not in heads or heads[id(e)].i not in topics]
+    return [e for e in events if id(e) not in spans or spans[id(e)].root.i not in topics]
 
 
-def _inside_relative_clause(token: Token, top: Token) -> bool:
+def _inside_own_clause(token: Token, top: Token) -> bool:
     while token.i != top.i:
         if token.dep_ in ("relcl", "advcl", "ccomp"):
             return True

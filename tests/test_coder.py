@@ -277,6 +277,7 @@ def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(code
     ("Benjamin Netanyahu has called for sanctions against the International Criminal Court.", "020", "ISR", "IGO"),
     ("The United States military gave 625 new firearms to the Philippine Marines.", "072", "USA", "PHL"),
     ("Suharto resigned as president of Indonesia on 21 May 1998.", "083", "IDN", "IDN"),
+    ("Turkish police prevented the demonstration staged by students at Cumhuriyet University.", "172", "TUR", "TUR"),
 ])
 def test_targets_named_beside_or_inside_the_object(coder, text, cameo, actor, recipient):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]

@@ -346,9 +346,9 @@ class EventCoderComponent:
         """Coded actors inside an object phrase: "an offer from Afghanistan", "a ban imposed on Chadian
         citizens". A partitive head ("dozens of supporters") keeps its whole phrase as the span."""
         preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
-        for clause in head.children:  # "a ban imposed on X", "sanctions aimed at X"
+        for clause in head.children:  # "a ban imposed on X", "sanctions aimed at X", "a march staged by X"
             if clause.dep_ in ("acl", "relcl"):
-                preps += [c for c in clause.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
+                preps += [c for c in clause.children if c.dep_ in ("prep", "agent") and c.lower_ in INNER_PREPS]
         for prep in preps:
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if obj is None:

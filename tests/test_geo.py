@@ -210,6 +210,8 @@ def test_seed_sochi_and_geneva_detected_and_resolved(resolver, nlp):
     assert sochi["geonameid"] == 491422
     assert geneva["country"] == "CHE" and geneva["geonameid"] == 2660646
     assert got["Syria"]["country"] == "SYR" and got["Russia"]["country"] == "RUS"
+    # "the Corona epidemic" names no town in California; "Western" (countries) no region of Malta
+    assert "Corona" not in got and "Western" not in got, sorted(got)
 
 
 def test_detects_places_inside_names_and_after_locative_prepositions(resolver, nlp):

@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 
 DATA_PACKAGE = "dyads.geo.data"
-INDEX_FORMAT = 7  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 8  # bump when the pickled layout or the build rules change
 
 # Feature codes (GeoNames style) of the entries we create.
 COUNTRY = "PCLI"
@@ -302,7 +302,8 @@ def _subdivisions() -> list[tuple[str, str, float, float, list[str]]]:
 # far more often than they are a province of Cameroon or Papua New Guinea: left out.
 _GENERIC_DIVISION_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                            "central", "centre", "center", "capital", "gulf", "coast", "coastal", "upper",
-                           "lower", "middle", "islands", "island", "highlands", "lakes", "mountain", "river"}
+                           "lower", "middle", "islands", "island", "highlands", "lakes", "mountain", "river",
+                           "northeast", "northwest", "southeast", "southwest", "region", "province", "district"}
 
 
 def _is_generic(name: str) -> bool:
@@ -464,7 +465,8 @@ def build_table() -> dict:
     known_divisions = {(cc, normalize(n)) for cc, _, _, names in divisions for n in names}
     by_country: dict[str, list[tuple[str, float, float, list[str]]]] = defaultdict(list)
     for cc, name, lat, lon, names in _subdivisions():
-        if cc == "US" or cc not in country_table or _is_generic(name) \
+        names = [n for n in names if not _is_generic(n)]  # "Western Region" is not called "Western"
+        if cc == "US" or cc not in country_table or name not in names \
                 or any((cc, normalize(n)) in known_divisions for n in names):
             continue
         by_country[cc].append((name, lat, lon, names))

@@ -366,7 +366,7 @@ class PlaceResolver:
                     text[start:end], place_keys, allow_town=ent.label_ != "PERSON" and not modifier,
                     any_town=locative and not modifier):
                 found[(start, end)] = False
-            else:
+            elif not (modifier and len(ent) == 1):  # (nor is a one-word name inside itself)
                 inner.append((list(ent), ent.label_))
         # Proper nouns the model left out of every entity ("Sudan", "BEIRUT", "in Riverdale").
         run: list = []

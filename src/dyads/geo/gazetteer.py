@@ -326,7 +326,7 @@ def _place_subdivisions(towns: list[tuple[float, float, int, str]],
     owners: list[int] = []
     nearest_dist = np.full(len(points), np.inf)
     nearest_town = np.zeros(len(points), dtype=int)
-    for first in range(0, len(towns), 2000):  # in blocks: a big country's full matrix takes ~1 GB
+    for first in range(0, len(towns), 2000):  # in blocks of towns, to bound the matrix's memory
         block = towns[first:first + 2000]
         t_lat = np.radians(np.array([t[0] for t in block]))[:, None]
         t_lon = np.radians(np.array([t[1] for t in block]))[:, None]
@@ -337,8 +337,9 @@ def _place_subdivisions(towns: list[tuple[float, float, int, str]],
         population += np.bincount(owner, weights=np.array([t[2] for t in block], dtype=float),
                                   minlength=len(points))
         closest = dist.argmin(axis=0)
-        closer = dist[closest, np.arange(len(points))] < nearest_dist
-        nearest_dist[closer] = dist[closest, np.arange(len(points))][closer]
+        closest_dist = dist[closest, np.arange(len(points))]
+        closer = closest_dist < nearest_dist
+        nearest_dist[closer] = closest_dist[closer]
         nearest_town[closer] = closest[closer] + first
     return [(towns[int(nearest_town[j])][3], int(population[j])) for j in range(len(points))], owners
 

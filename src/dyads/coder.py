@@ -663,21 +663,18 @@ def _countries_from_places(events: list[Event], places: list[dict]) -> None:
     (protest, coercion, assault) with no named target is directed at the country where it happens."""
     located = [p for p in places if p.get("country") and p.get("feature")]  # (not "approximate" ones)
     for event in events:
-        for actor in event.actor + event.recipient:
+        loc = event.location
+        # "hundreds of thousands of people blocked streets in Hong Kong": a doer of no stated nationality
+        # acting where the act happens is taken to be from there
+        scene = loc.country if loc is not None and loc.country and loc.method == "clause" else None
+        for actor, doer in [(a, True) for a in event.actor] + [(r, False) for r in event.recipient]:
             if actor.country or actor.start is None:
                 continue
             inside = next((p for p in located if actor.start <= p["start"] and p["end"] <= actor.end), None)
-            if inside is not None:
-                actor.country = inside["country"]
+            country = inside["country"] if inside is not None else (scene if doer and actor.sector else None)
+            if country:
+                actor.country = country
                 actor.code = actor_code(actor.country, actor.sector, None)
-        loc = event.location
-        if loc is not None and loc.country and loc.method == "clause":
-            # "hundreds of thousands of people blocked streets in Hong Kong": a participant of no stated
-            # nationality acting where the act happens is taken to be from there
-            for actor in event.actor:
-                if not actor.country and actor.sector and actor.start is not None:
-                    actor.country = loc.country
-                    actor.code = actor_code(actor.country, actor.sector, None)
         if event.quad_class == 4 and not event.recipient and loc is not None and loc.country \
                 and loc.method in ("clause", "sentence"):
             # a protest, blockade or attack with no named target is aimed at the country it happens in

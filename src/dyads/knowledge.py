@@ -26,10 +26,6 @@ import yaml
 DATA_PACKAGE = "dyads.data"
 
 
-PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
-
-
 @dataclass(frozen=True)
 class CameoCode:
     code: str
@@ -245,7 +241,7 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
     pattern = EventPattern(**{**entry, "cameo": code})
     if not pattern.verbs and not pattern.nouns:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
-    if pattern.plover_type and pattern.plover_type not in PLOVER_TYPES:
+    if pattern.plover_type and pattern.plover_type not in {c.plover_type for c in cameo.values()}:
         raise ValueError(f"event pattern {pattern.id!r}: unknown PLOVER type {pattern.plover_type!r}")
     if pattern.voice not in (None, "passive", "transitive"):
         raise ValueError(f"event pattern {pattern.id!r}: voice must be passive or transitive, got {pattern.voice!r}")

@@ -32,6 +32,7 @@ FEATURE_BONUS = {COUNTRY: 4.0, CONTINENT: 4.0, ADMIN1: 1.5, DIVISION: 1.0, CAPIT
 AREA_BONUS = 9.0  # seas, oceans, regions of our own table (no population)
 ALTERNATE_PENALTY = 4.0
 SAME_NAME_CITY_MIN_POP = 100_000  # "New York": the city, not the state that holds it
+CONTAINER_FEATURES = (COUNTRY, ADMIN1, DIVISION)  # what "Paris, Texas" may name after the comma
 SAME_NAME_TOWN_KM = 150  # "Cork", "Idlib": the town, not the subdivision around it named after it
 # Context weights: at most a couple of orders of magnitude of population, so that a world city still
 # beats a same-name village of the story's country.
@@ -184,7 +185,7 @@ class PlaceResolver:
         found = self.gazetteer.candidates(name)
         if not found and "," in name:  # "Thruxton, Hampshire" given as one span: the first, inside the rest
             head, _, rest = name.partition(",")
-            containers = [p for p, _ in self._lookup(rest.strip()) if p.feature in (COUNTRY, ADMIN1, DIVISION)]
+            containers = self._container_places(rest.strip())
             candidates = self._lookup(head.strip())
             return _inside(candidates, containers) or candidates
         wanted_area = False
@@ -210,6 +211,10 @@ class PlaceResolver:
         self._lookup_cache[surface] = scored
         return scored
 
+    def _container_places(self, name: str) -> list[Place]:
+        """The countries and divisions called ``name`` (what may follow a comma: "Paris, Texas")."""
+        return [p for p, _ in self._lookup(name) if p.feature in CONTAINER_FEATURES]
+
     def _containers(self, text: str, end: int) -> list[Place]:
         """Countries / divisions named right after a place: "Paris, Texas", "Tripoli, Lebanon"."""
         match = _CONTAINER.match(text, end)
@@ -217,8 +222,7 @@ class PlaceResolver:
             return []
         words = match.group(1).split()
         for n in range(len(words), 0, -1):
-            found = [p for p, _ in self._lookup(" ".join(words[:n]))
-                     if p.feature in (COUNTRY, ADMIN1, DIVISION)]
+            found = self._container_places(" ".join(words[:n]))
             if found:
                 return found
         return []
@@ -306,8 +310,7 @@ class PlaceResolver:
             return None
         container = match.group("container")
         if container:
-            containers = [p for p, _ in self._lookup(container.strip())
-                          if p.feature in (COUNTRY, ADMIN1, DIVISION)]
+            containers = self._container_places(container.strip())
             candidates = _inside(candidates, containers) or candidates
         return candidates[0][0]
 

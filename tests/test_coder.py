@@ -278,6 +278,11 @@ def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(code
     ("The United States military gave 625 new firearms to the Philippine Marines.", "072", "USA", "PHL"),
     ("Suharto resigned as president of Indonesia on 21 May 1998.", "083", "IDN", "IDN"),
     ("Turkish police prevented the demonstration staged by students at Cumhuriyet University.", "172", "TUR", "TUR"),
+    # the preposition hangs on the light verb; a relative clause says more about a target already named
+    ("Azerbaijani hackers launched cyber attacks on a number of Armenian state and media websites.", "180", "AZE",
+     "ARM"),
+    ("President Bill Clinton has imposed sanctions on the Taliban religious faction that controls Afghanistan for "
+     "its support of suspected terrorist Osama bin Laden.", "163", "USA", "AFG"),
 ])
 def test_targets_named_beside_or_inside_the_object(coder, text, cameo, actor, recipient):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
@@ -336,3 +341,36 @@ def test_participants_of_no_stated_nationality_are_from_where_they_act():
     protest = [e for e in events if e.event_type == "PROTEST"]
     assert protest and protest[0].location.name == "Hong Kong" and _has(protest[0].actor, "HKG"), \
         [(e.cameo, e.actor, e.location) for e in events]
+
+
+def test_units_of_a_force_are_that_force_and_participles_describe_their_noun(coder):
+    events = coder.code_text("Three companies of the state reserve police and one company of the rapid action "
+                             "force have been deployed in the city.")
+    deployed = [e for e in events if e.event_type == "MOBILIZE"]
+    assert deployed and [a.sector for a in deployed[0].actor] == ["COP", "COP"], [(e.cameo, e.actor) for e in events]
+    events = coder.code_text("In fact, the para-military troops deployed around these centres outnumbered the "
+                             "pilgrims.")
+    deployed = [e for e in events if e.event_type == "MOBILIZE"]
+    assert deployed and _has(deployed[0].actor, None, "MIL", "troops"), [(e.cameo, e.actor) for e in events]
+    # an active verb the parser took for a participle keeps its doer
+    events = coder.code_text("Doctors from two American aid groups donated and personally delivered $50,000 worth "
+                             "of goods to Baghdad University Medical School.")
+    aid = [e for e in events if e.event_type == "AID"]
+    assert aid and _has(aid[0].actor, "USA") and _has(aid[0].recipient, "IRQ"), [(e.cameo, e.actor) for e in events]
+
+
+def test_detention_by_police_and_bringing_to_trial(coder):
+    text = ("Siddiqui was picked up by police from his residence in south Delhi. Siddiqui, who has been charged "
+            "with criminal intimidation, was sent to jail by a metropolitan magistrate.")
+    events = coder.code_text(text, story_date=date(2002, 3, 1))
+    picked = [e for e in events if e.rule == "173.held_by_police"]
+    assert picked and picked[0].actor[0].sector == "COP" and picked[0].recipient[0].text == "Siddiqui"
+    jailed = [e for e in events if e.trigger.text == "sent to jail"]
+    assert jailed and jailed[0].recipient[0].text == "Siddiqui", [(e.rule, e.recipient) for e in events]
+    # PLOVER codes indictments as ACCUSE 'allege'; a sentence is coercion
+    (indicted,) = [e for e in coder.code_text("Montenegro's prime minister has been indicted by the U.N. war crimes "
+                                              "court.") if e.cameo == "173"]
+    assert (indicted.event_type, indicted.mode) == ("ACCUSE", "allege") and _has(indicted.recipient, "MNE")
+    (sentenced,) = [e for e in coder.code_text("A court in Cairo sentenced three activists to five years in "
+                                               "prison.") if e.cameo == "173"]
+    assert sentenced.event_type == "COERCE"

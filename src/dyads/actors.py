@@ -85,6 +85,7 @@ class ActorResolver:
         self.doc = doc
         self.knowledge = knowledge
         self.story_date = story_date
+        self.partitives = set(knowledge.modality["partitive_nouns"])
         self.memory = StoryMemory()
         self._resolving: set[int] = set()
         self.terms_at: dict[int, Span] = {}  # token index -> the term span covering it
@@ -210,6 +211,11 @@ class ActorResolver:
             if tok.dep_ == "poss" and tok.pos_ == "PRON":
                 owner = tok
         terms.sort(key=lambda t: (t[0], t[1]))
+        if head.lemma_.lower() in self.partitives and terms and terms[0][0] == 0:
+            # "three companies of the state reserve police", "dozens of supporters": the members say who
+            members = {t.i for prep in head.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                       for t in prep.subtree}
+            terms = [t for t in terms if t[1] in members] + [t for t in terms if t[1] not in members]
         if head.lemma_.lower() in SPOKESPEOPLE and any(t[2].kind != "agent" or t[0] > 0 for t in terms):
             # "a spokesman for the state police", "an official of the UN": the body they speak for
             terms = [t for t in terms if t[0] > 0] + [t for t in terms if t[0] == 0]
@@ -269,13 +275,22 @@ class ActorResolver:
         return Actor(text="", code=actor_code(country, sector, None), country=country, sector=sector,
                      start=None, end=None)
 
+    def is_named_actor_term(self, token: Token) -> bool:
+        """Does the token belong to a name of a country, people, organization or person (not a role
+        word such as "official")?"""
+        span = self.terms_at.get(token.i)
+        return span is not None and self.term_of[span.start].kind != "agent"
+
     def is_country_term(self, token: Token) -> bool:
         """Does the token name a country or its capital ("Bosnia", "Baku")?"""
         span = self.terms_at.get(token.i)
         return span is not None and self.term_of[span.start].kind in ("country", "capital")
 
     def is_actor_like(self, head: Token) -> bool:
-        """Does the head word itself name a participant (not e.g. "support" in "support of X")?"""
+        """Does the head word itself name a participant (not e.g. "support" in "support of X", "each"
+        in "each of the providers")?"""
+        if head.lemma_.lower() in self.partitives and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+            return False
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")
                 or head.lower_ in PLURAL_PRONOUNS)
 

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorResolver, actor_code
 from .dates import resolve_date
-from .events import FRAMED, Trigger, TriggerFinder
+from .events import FRAMED, Trigger, TriggerFinder, passive_subjects
 from .knowledge import Knowledge
 from .models import Actor, Event, Location, Story, make_event_id
 from .models import Span as TextSpan
@@ -246,11 +246,11 @@ class EventCoderComponent:
             seen = {t.i for t in recipient_heads}
             recipient_heads += [t for t in self.finder.recipient_heads(trig, default_roles)
                                 if t.i not in seen and _is_named(t)]
-        passive_subjects = [c for c in anchor.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        subjects = passive_subjects(anchor)
         if passive and pattern.passive_subject == "recipient":
-            recipient_heads = passive_subjects
-        elif passive and passive_subjects:
-            actor_head = passive_subjects[0]  # "troops were deployed": the troops act
+            recipient_heads = subjects
+        elif passive and subjects:
+            actor_head = subjects[0]  # "troops were deployed": the troops act
 
         obliged = self._reported_obligation(trig) if cameo == "010" else None
         if obliged is not None:  # "X said Y must ensure security": X demands of Y
@@ -344,10 +344,13 @@ class EventCoderComponent:
 
     def _actor_inside(self, resolver: ActorResolver, head: Token) -> list[Actor]:
         """Coded actors inside an object phrase: "an offer from Afghanistan", "a ban imposed on Chadian
-        citizens". A partitive head ("dozens of supporters") keeps its whole phrase as the span."""
+        citizens". A partitive head ("dozens of supporters") keeps its whole phrase as the span. A phrase
+        whose own modifiers name the actor ("the Taliban religious faction that ...") has none inside."""
+        if any(c.dep_ in ("compound", "nmod", "amod") and resolver.is_named_actor_term(c) for c in head.children):
+            return []
         preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
         for clause in head.children:  # "a ban imposed on X", "sanctions aimed at X", "a march staged by X"
-            if clause.dep_ in ("acl", "relcl"):
+            if clause.dep_ == "acl":  # (a relative clause says more about the object: "who was charged with")
                 preps += [c for c in clause.children if c.dep_ in ("prep", "agent") and c.lower_ in INNER_PREPS]
         for prep in preps:
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)

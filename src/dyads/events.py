@@ -55,7 +55,9 @@ class TriggerFinder:
                     Doc(nlp.vocab, words=p.split(), lemmas=[*lemmatize(p.split()[:-1]), p.split()[-1]])
                     for p in pattern.nouns])
         self.object_control = set(knowledge.modality["object_control"])
+        self.light_verbs = set(knowledge.modality["light_verbs"])
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
+        self.event_noun_phrases = {p for pattern in knowledge.patterns for p in pattern.nouns if " " in p}
         # single words that name an actor ("police" in "police firing", not "air" in "air strike")
         self.actor_words = {phrase for phrase in knowledge.actor_terms if " " not in phrase}
         # A framing verb frames whatever pattern matched it: "threatened to shell" is a threat even
@@ -131,6 +133,8 @@ class TriggerFinder:
                 return _agent(head) or self._means_owner(head), True
         if head.dep_ == "relcl":
             return head.head, False
+        if is_passive_participle(head):
+            return _agent(head), True  # "troops deployed in the city": the troops were deployed
         if head.dep_ == "xcomp":
             # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
             # "policemen were seen patrolling": the passive subject acts
@@ -181,8 +185,9 @@ class TriggerFinder:
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
-                                                      or child.pos_ == "PROPN" or child.lower_ in self.actor_words):
-                return child, False
+                                                      or child.pos_ == "PROPN" or child.lower_ in self.actor_words) \
+                    and f"{child.lower_} {noun.lemma_.lower()}" not in self.event_noun_phrases:
+                return child, False  # (but "military" is part of the act in "military operation")
         if noun.dep_ in ("nsubj", "ROOT"):
             return None, False
         if noun.head.i != noun.i:
@@ -201,9 +206,12 @@ class TriggerFinder:
             places.append(obj)
             while (obj := _child(obj, "conj")) is not None:
                 places.append(obj)
+        prep_places = list(places)
+        if head.dep_ == "dobj" and head.pos_ == "NOUN" and head.head.lemma_ in self.light_verbs:
+            prep_places.append(head.head)  # "launched attacks on the camps": the phrase hangs on the verb
         out: list[Token] = []
         for role in roles:
-            for place in places:
+            for place in (prep_places if role.startswith("prep:") else places):
                 if role == "dobj":
                     out += [c for c in place.children if c.dep_ == "dobj" and c.pos_ in ACTOR_POS]
                 elif role == "dative":
@@ -243,6 +251,23 @@ def _child(token: Token, dep: str) -> Token | None:
         if child.dep_ == dep:
             return child
     return None
+
+
+def is_passive_participle(verb: Token) -> bool:
+    """A past participle describing a noun ("troops deployed in the city", "weapons seized"): the noun
+    is its passive subject."""
+    if verb.dep_ != "acl" or verb.tag_ != "VBN" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    # an object, or a noun with no verb to hang on, means the parser took the main verb for a participle
+    # ("groups donated and delivered goods", "A newspaper called on Arabs to unite")
+    return verb.head.dep_ != "ROOT" and not any(c.dep_ == "dobj" for v in (verb, *verb.conjuncts) for c in v.children)
+
+
+def passive_subjects(verb: Token) -> list[Token]:
+    """The grammatical subjects of a passive verb, or the noun a passive participle describes."""
+    if is_passive_participle(verb):
+        return [verb.head]
+    return [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
 
 
 def _agent(verb: Token) -> Token | None:

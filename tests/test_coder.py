@@ -283,6 +283,12 @@ def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(code
      "ARM"),
     ("President Bill Clinton has imposed sanctions on the Taliban religious faction that controls Afghanistan for "
      "its support of suspected terrorist Osama bin Laden.", "163", "USA", "AFG"),
+    # inside the object's participle clause, in a purpose clause, beside a passive's subject
+    ("The Bush administration has lifted sanctions imposed on China.", "085", "USA", "CHN"),
+    ("The German government said it has earmarked 1.5 million euros in emergency aid to help Haiti cope with the "
+     "devastation.", "070", "DEU", "HTI"),
+    ("US officials returned an 18-carat gold bookmark to Spanish authorities.", "084", "USA", "ESP"),
+    ("An ancient sarcophagus was returned to Egypt by US officials on March 10.", "084", "USA", "EGY"),
 ])
 def test_targets_named_beside_or_inside_the_object(coder, text, cameo, actor, recipient):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
@@ -374,3 +380,12 @@ def test_detention_by_police_and_bringing_to_trial(coder):
     (sentenced,) = [e for e in coder.code_text("A court in Cairo sentenced three activists to five years in "
                                                "prison.") if e.cameo == "173"]
     assert sentenced.event_type == "COERCE"
+
+
+def test_a_statement_targets_its_topic_but_never_its_speaker(coder):
+    (hope,) = [e for e in coder.code_text("Senate Majority Leader Mitch McConnell expressed optimism at a bipartisan "
+                                          "deal.") if e.cameo == "013"]
+    assert [a.text for a in hope.recipient] == ["a bipartisan deal"]
+    said = [e for e in coder.code_text("Palestinian leaders said they would boycott all official contact with the "
+                                       "United States.") if e.cameo == "010"]
+    assert said and not said[0].recipient, [(e.cameo, e.recipient) for e in said]

@@ -248,7 +248,11 @@ class EventCoderComponent:
                                 if t.i not in seen and _is_named(t)]
         subjects = passive_subjects(anchor)
         if passive and pattern.passive_subject == "recipient":
-            recipient_heads = subjects
+            # the passive's subject takes the object's place among the roles: "X was attacked", "the
+            # relics were returned to Egypt" (the one they went to comes first)
+            ordered = roles if "dobj" in roles else ["dobj", *roles]
+            recipient_heads = [t for role in ordered
+                               for t in (subjects if role == "dobj" else self.finder.recipient_heads(trig, [role]))]
         elif passive and subjects:
             actor_head = subjects[0]  # "troops were deployed": the troops act
 
@@ -328,16 +332,16 @@ class EventCoderComponent:
             if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
-                    and not statement:
-                fallback = found  # what was condemned, rejected, attacked; what was said is no target
+                    and not (statement and head.dep_ == "dobj"):
+                fallback = found  # what was condemned, attacked, hoped for; what was said is no target
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
         # the clause a demand, appeal or comment is about
         for clause in trigger.children if about_clause else ():
             if clause.dep_ == "ccomp":
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subject is not None:
-                    found = [a for a in resolver.resolve(subject) if a.is_resolved]
-                    if found:
+                    found = [a for a in resolver.resolve(subject) if a.is_resolved and (a.start, a.end) not in taken]
+                    if found:  # ("said it would": the speaker is not its own target)
                         return found
         place = self._place_target(resolver, trigger)
         return place or fallback or []

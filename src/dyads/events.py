@@ -209,9 +209,13 @@ class TriggerFinder:
         prep_places = list(places)
         if head.dep_ == "dobj" and head.pos_ == "NOUN" and head.head.lemma_ in self.light_verbs:
             prep_places.append(head.head)  # "launched attacks on the camps": the phrase hangs on the verb
+        verb = head
+        while verb.dep_ in ("dobj", "pobj", "prep") and verb.head.i != verb.i:
+            verb = verb.head  # "earmarked 10 tons in emergency aid to help Haiti": the verb has the purpose
+        purpose_places = places + [verb] if verb.i != head.i and verb.pos_ == "VERB" else places
         out: list[Token] = []
         for role in roles:
-            for place in (prep_places if role.startswith("prep:") else places):
+            for place in (prep_places if role.startswith("prep:") else purpose_places if role == "xobj" else places):
                 if role == "dobj":
                     out += [c for c in place.children if c.dep_ == "dobj" and c.pos_ in ACTOR_POS]
                 elif role == "dative":
@@ -220,6 +224,12 @@ class TriggerFinder:
                             out.append(_child(c, "pobj") or c if c.pos_ == "ADP" else c)
                 elif role == "poss":
                     out += [c for c in place.children if c.dep_ == "poss"]
+                elif role == "xobj":
+                    for clause in place.children:
+                        if _is_purpose_clause(clause):  # "to help Haiti", "to help Haiti cope"
+                            out += [o for o in clause.children if o.dep_ in ("dobj", "dative")]
+                            out += [s for c in clause.children if c.dep_ in ("ccomp", "xcomp")
+                                    for s in c.children if s.dep_ == "nsubj"]
                 elif role.startswith("prep:"):
                     word = role[5:]
                     for c in place.children:
@@ -251,6 +261,12 @@ def _child(token: Token, dep: str) -> Token | None:
         if child.dep_ == dep:
             return child
     return None
+
+
+def _is_purpose_clause(clause: Token) -> bool:
+    """"(aid) to help Haiti", "(funds) to rebuild the schools": an infinitive clause of purpose."""
+    return clause.dep_ in ("xcomp", "advcl", "relcl", "acl") and clause.pos_ == "VERB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def is_passive_participle(verb: Token) -> bool:

@@ -389,3 +389,28 @@ def test_a_statement_targets_its_topic_but_never_its_speaker(coder):
     said = [e for e in coder.code_text("Palestinian leaders said they would boycott all official contact with the "
                                        "United States.") if e.cameo == "010"]
     assert said and not said[0].recipient, [(e.cameo, e.recipient) for e in said]
+
+
+def test_who_killed_by_the_means_or_the_act_told_beside(coder):
+    text = ("The state police control room put the toll in the district at 16, including the six people killed in "
+            "police firing. One person was killed when the police fired 15 rounds in Santrampur on Monday.")
+    killed = [e for e in coder.code_text(text, story_date=date(2002, 3, 1)) if e.trigger.text == "killed"]
+    assert len(killed) == 2 and all(e.actor and e.actor[0].sector == "COP" for e in killed), \
+        [(e.rule, e.actor) for e in killed]
+    # an act in a clause about a place is news, not a description ("where police opened fire")
+    events = coder.code_text("Curfew was clamped in Chhota Udaipur town, where police on Thursday opened fire to "
+                             "disperse a mob.")
+    assert [e for e in events if e.cameo.startswith("19") and any(a.sector == "COP" for a in e.actor)], \
+        [(e.cameo, e.actor) for e in events]
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("The Vijayawada police are on alert to tackle any eventuality.", "150"),
+    ("The city police have thrown a three-tier security cordon around Vidhan Bhavan.", "150"),
+    ("The Panchmahals police has registered an offence under sections 302 and 307 of the Indian Penal Code.", "173"),
+    ("The police claimed that the two men had confessed.", "010"),
+])
+def test_police_alert_cordons_cases_and_claims(coder, text, cameo):
+    events = coder.code_text(text)
+    assert [e for e in events if e.cameo == cameo and any(a.sector == "COP" for a in e.actor)], \
+        [(e.cameo, e.actor) for e in events]

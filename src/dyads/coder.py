@@ -480,8 +480,10 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
 
 
 def _describes_a_noun(verb: Token) -> bool:
-    """Is the clause a relative or participial clause that describes a participant?"""
-    return any(t.dep_ in ("relcl", "acl") for t in [verb, *list(verb.ancestors)[:2]])
+    """Is the clause a relative or participial clause that describes a participant? ("the town, where
+    police opened fire" reports an act at a place or time, it describes nobody)"""
+    return any(t.dep_ in ("relcl", "acl") and not any(c.tag_ == "WRB" for c in t.children)
+               for t in [verb, *list(verb.ancestors)[:2]])
 
 
 def _in_condition(verb: Token, marks: set[str]) -> bool:

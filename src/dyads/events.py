@@ -57,6 +57,8 @@ class TriggerFinder:
         self.object_control = set(knowledge.modality["object_control"])
         self.light_verbs = set(knowledge.modality["light_verbs"])
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
+        self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in ("18", "19", "20")
+                            for p in pattern.verbs}  # "opened fire", "shelled": acts of force
         self.event_noun_phrases = {p for pattern in knowledge.patterns for p in pattern.nouns if " " in p}
         # single words that name an actor ("police" in "police firing", not "air" in "air strike")
         self.actor_words = {phrase for phrase in knowledge.actor_terms if " " not in phrase}
@@ -133,8 +135,8 @@ class TriggerFinder:
                 return _agent(head) or self._means_owner(head), True
         if head.dep_ == "relcl":
             return head.head, False
-        if is_passive_participle(head):
-            return _agent(head), True  # "troops deployed in the city": the troops were deployed
+        if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed
+            return _agent(head) or self._means_owner(head), True
         if head.dep_ == "xcomp":
             # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
             # "policemen were seen patrolling": the passive subject acts
@@ -171,6 +173,12 @@ class TriggerFinder:
                     for child in means.children:
                         if child.dep_ in ("poss", "compound") or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
                             return child
+        for clause in verb.children:  # "one person was killed when the police fired 15 rounds"
+            if clause.dep_ == "advcl" and clause.lemma_ in self.force_verbs and any(
+                    c.dep_ == "advmod" and c.lower_ in ("when", "as") for c in clause.children):
+                subject = _child(clause, "nsubj")
+                if subject is not None and subject.lower_ in self.actor_words:
+                    return subject
         return None
 
     def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
@@ -272,7 +280,7 @@ def _is_purpose_clause(clause: Token) -> bool:
 def is_passive_participle(verb: Token) -> bool:
     """A past participle describing a noun ("troops deployed in the city", "weapons seized"): the noun
     is its passive subject."""
-    if verb.dep_ != "acl" or verb.tag_ != "VBN" or verb.head.pos_ not in ("NOUN", "PROPN"):
+    if verb.dep_ != "acl" or verb.tag_ != "VBN" or verb.head.pos_ not in ("NOUN", "PROPN", "NUM"):
         return False
     # an object, or a noun with no verb to hang on, means the parser took the main verb for a participle
     # ("groups donated and delivered goods", "A newspaper called on Arabs to unite")

@@ -414,3 +414,33 @@ def test_police_alert_cordons_cases_and_claims(coder, text, cameo):
     events = coder.code_text(text)
     assert [e for e in events if e.cameo == cameo and any(a.sector == "COP" for a in e.actor)], \
         [(e.cameo, e.actor) for e in events]
+
+
+def test_an_allegation_targets_whom_it_accuses(coder):
+    events = coder.code_text("The opposition charged that the government had rigged the election.")
+    (accuse,) = [e for e in events if e.event_type == "ACCUSE"]
+    assert _has(accuse.actor, None, "OPP") and _has(accuse.recipient, None, "GOV"), (accuse.actor, accuse.recipient)
+
+
+def test_the_act_in_a_background_phrase_is_not_the_subjects(coder):
+    events = coder.code_text("The US State Department has advised against travel to Tunisia after the museum "
+                             "shooting last week.")
+    assert not [e for e in events if e.event_type == "ASSAULT" and e.actor], [(e.cameo, e.actor) for e in events]
+
+
+@pytest.mark.parametrize("text, plover_type", [
+    ("Russia is conducting military exercises in Alaska.", "MOBILIZE"),  # one country's own: a show of force
+    ("China held naval drills with Russia in the East China Sea.", "COOPERATE"),
+    ("Jordan and Britain have begun joint military exercises.", "COOPERATE"),
+])
+def test_exercises_alone_show_force_and_with_a_partner_cooperate(coder, text, plover_type):
+    events = coder.code_text(text)
+    assert max(events, key=lambda e: e.confidence).event_type == plover_type, [(e.cameo, e.rule) for e in events]
+
+
+def test_what_was_received_was_given_by_whom_it_came_from(coder):
+    (arms,) = coder.code_text("Georgian demonstrators received weapons from the Georgian government.")
+    assert (arms.cameo, arms.event_type) == ("072", "AID")
+    assert _has(arms.actor, "GEO", "GOV") and _has(arms.recipient, "GEO", "CVL")
+    (aid,) = coder.code_text("Pakistan received $2 billion in aid from the United States last year.")
+    assert _has(aid.actor, "USA") and _has(aid.recipient, "PAK")

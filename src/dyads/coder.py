@@ -246,6 +246,9 @@ class EventCoderComponent:
             seen = {t.i for t in recipient_heads}
             recipient_heads += [t for t in self.finder.recipient_heads(trig, default_roles)
                                 if t.i not in seen and _is_named(t)]
+        if pattern.converse and not passive:  # "received weapons from the government": the giver acts
+            recipient_heads, actor_head = [actor_head] if actor_head is not None else [], \
+                next(iter(recipient_heads), None)
         subjects = passive_subjects(anchor)
         if passive and pattern.passive_subject == "recipient":
             # the passive's subject takes the object's place among the roles: "X was attacked", "the
@@ -265,7 +268,7 @@ class EventCoderComponent:
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
                                            statement=cameo.startswith("01"),
-                                           about_clause=cameo[:2] in ("01", "02", "10"))
+                                           about_clause=cameo[:2] in ("01", "02", "10", "11"))
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -317,7 +320,8 @@ class EventCoderComponent:
                          about_clause: bool = False) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
-        the clause a demand or comment is about ("demanded that the US cancel"); else the place aimed at
+        the clause a demand, accusation or comment is about ("demanded that the US cancel", "alleged that
+        the police fired"); else the place aimed at
         ("sent troops to Bosnia"); else the plain object, uncoded ("condemned terrorism")."""
         taken = {(a.start, a.end) for a in actors}
         fallback = None
@@ -335,7 +339,7 @@ class EventCoderComponent:
                     and not (statement and head.dep_ == "dobj"):
                 fallback = found  # what was condemned, attacked, hoped for; what was said is no target
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
-        # the clause a demand, appeal or comment is about
+        # the clause a demand, appeal, accusation or comment is about
         for clause in trigger.children if about_clause else ():
             if clause.dep_ == "ccomp":
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)

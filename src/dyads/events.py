@@ -56,6 +56,7 @@ class TriggerFinder:
                     for p in pattern.nouns])
         self.object_control = set(knowledge.modality["object_control"])
         self.light_verbs = set(knowledge.modality["light_verbs"])
+        self.background_preps = set(knowledge.modality["background_preps"])
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in ("18", "19", "20")
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
@@ -196,8 +197,8 @@ class TriggerFinder:
                                                       or child.pos_ == "PROPN" or child.lower_ in self.actor_words) \
                     and f"{child.lower_} {noun.lemma_.lower()}" not in self.event_noun_phrases:
                 return child, False  # (but "military" is part of the act in "military operation")
-        if noun.dep_ in ("nsubj", "ROOT"):
-            return None, False
+        if noun.dep_ in ("nsubj", "ROOT") or (noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps):
+            return None, False  # (who acted "after the shooting" is not the subject of the sentence)
         if noun.head.i != noun.i:
             return self.subject_of(noun.head, depth + 1)
         return None, False

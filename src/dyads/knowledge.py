@@ -75,6 +75,8 @@ class EventPattern:
     takes_clause: bool = False  # reports only with a that-clause: "concluded that ...", not "talks concluded"
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed")
+    converse: bool = False  # the subject undergoes the act, the recipient roles name its doer ("received
+    # weapons from the government": the government gave)
 
 
 @dataclass

@@ -444,3 +444,13 @@ def test_what_was_received_was_given_by_whom_it_came_from(coder):
     assert _has(arms.actor, "GEO", "GOV") and _has(arms.recipient, "GEO", "CVL")
     (aid,) = coder.code_text("Pakistan received $2 billion in aid from the United States last year.")
     assert _has(aid.actor, "USA") and _has(aid.recipient, "PAK")
+
+
+def test_a_passive_conjunct_has_its_own_doer_and_measures_hit_what_they_aim_at(coder):
+    events = coder.code_text("The civilians imprisoned for acting against Moscow were released yesterday by Putin "
+                             "himself.")
+    released = [e for e in events if e.cameo.startswith("084")]
+    assert released and _has(released[0].actor, "RUS", "GOV", "Putin"), [(e.cameo, e.actor) for e in events]
+    (call,) = [e for e in coder.code_text("The EU called for sanctions against individuals responsible for the "
+                                          "violence.") if e.cameo.startswith("02")]
+    assert [a.text for a in call.recipient] == ["individuals responsible"], call.recipient

@@ -53,6 +53,7 @@ class EventCoderComponent:
         self.background_preps = set(modality["background_preps"])
         self.partitives = set(modality["partitive_nouns"])
         self.place_nouns = set(modality["place_nouns"])
+        self.measure_nouns = set(modality["measure_nouns"])
         self.background_nouns = set(modality["background_nouns"])
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
@@ -338,6 +339,10 @@ class EventCoderComponent:
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
                     and not (statement and head.dep_ == "dobj"):
                 fallback = found  # what was condemned, attacked, hoped for; what was said is no target
+                aimed_at = next((o for p in head.children if p.dep_ == "prep" and p.lower_ in ("on", "against")
+                                 for o in p.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")), None)
+                if aimed_at is not None and head.lemma_.lower() in self.measure_nouns:
+                    fallback = resolver.resolve(aimed_at) or fallback  # "sanctions against X": X is hit
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
         # the clause a demand, appeal, accusation or comment is about
         for clause in trigger.children if about_clause else ():

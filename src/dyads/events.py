@@ -134,6 +134,8 @@ class TriggerFinder:
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
                 return _agent(head) or self._means_owner(head), True
+        if _child(head, "auxpass") is not None and _agent(head) is not None:
+            return _agent(head), True  # "... and were released by Putin": a passive conjunct has its own doer
         if head.dep_ == "relcl":
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed

@@ -454,3 +454,16 @@ def test_a_passive_conjunct_has_its_own_doer_and_measures_hit_what_they_aim_at(c
     (call,) = [e for e in coder.code_text("The EU called for sanctions against individuals responsible for the "
                                           "violence.") if e.cameo.startswith("02")]
     assert [a.text for a in call.recipient] == ["individuals responsible"], call.recipient
+
+
+@pytest.mark.parametrize("text, plover_type, actor, recipient", [
+    ("The IAEA has dispatched inspectors to Iran to monitor the resumption of work.", "ACCUSE", "IGO", "IRN"),
+    ("Israel and the Palestinians reached a consensus to exchange information on water resources.", "AGREE", "ISR",
+     None),
+    ("The British government on Monday outlawed the largest Protestant extremist organization in Northern Ireland.",
+     "COERCE", "GBR", "GBR"),
+])
+def test_inspections_understandings_and_the_uk_constituent_countries(coder, text, plover_type, actor, recipient):
+    best = max(coder.code_text(text), key=lambda e: e.confidence)
+    assert best.event_type == plover_type and _has(best.actor, actor), (best.rule, best.actor)
+    assert recipient is None or _has(best.recipient, recipient), best.recipient

@@ -252,8 +252,9 @@ class ActorResolver:
                 sector = sector or HOME_NOUNS[lower]
         if country is None and shared_country and head.pos_ in ("NOUN",):
             country = shared_country
-        if country is None and (sector or name is not None):
-            country = self._located_in(head)  # "security forces in Guinea", "rebels in the Ivory Coast"
+        if country is None and (sector or name is not None or head.pos_ == "PROPN"):
+            # "security forces in Guinea", "rebels in the Ivory Coast", "the Esfahan facilities in central Iran"
+            country = self._located_in(head)
         elif any(t.lower_ == "ethnic" for t in tokens):
             country = self._located_in(head) or country  # "ethnic Albanians in south Serbia" live in Serbia
         if country is None and sector is not None:

@@ -85,7 +85,7 @@ class ActorResolver:
         self.doc = doc
         self.knowledge = knowledge
         self.story_date = story_date
-        self.partitives = set(knowledge.modality["partitive_nouns"])
+        self.partitives = knowledge.modality["partitive_nouns"]
         self.memory = StoryMemory()
         self._resolving: set[int] = set()
         self.terms_at: dict[int, Span] = {}  # token index -> the term span covering it

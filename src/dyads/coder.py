@@ -43,18 +43,18 @@ class EventCoderComponent:
         self.finder = TriggerFinder(nlp, knowledge)
         self.term_lookup = nlp.get_pipe("dyads_actor_terms").term
         modality = knowledge.modality
-        self.hypothetical_aux = set(modality["hypothetical_aux"])
-        self.intent_aux = set(modality["intent_aux"])
-        self.negation = set(modality["negation"])
-        self.obligation_aux = set(modality["obligation_aux"])
-        self.intent_adjectives = set(modality["intent_adjectives"])
+        self.hypothetical_aux = modality["hypothetical_aux"]
+        self.intent_aux = modality["intent_aux"]
+        self.negation = modality["negation"]
+        self.obligation_aux = modality["obligation_aux"]
+        self.intent_adjectives = modality["intent_adjectives"]
         self.light_verbs = _verb_forms(modality["light_verbs"])
-        self.condition_marks = set(modality["condition_marks"])
-        self.background_preps = set(modality["background_preps"])
-        self.partitives = set(modality["partitive_nouns"])
-        self.place_nouns = set(modality["place_nouns"])
-        self.measure_nouns = set(modality["measure_nouns"])
-        self.background_nouns = set(modality["background_nouns"])
+        self.condition_marks = modality["condition_marks"]
+        self.background_preps = modality["background_preps"]
+        self.partitives = modality["partitive_nouns"]
+        self.place_nouns = modality["place_nouns"]
+        self.measure_nouns = modality["measure_nouns"]
+        self.background_nouns = modality["background_nouns"]
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -248,8 +248,9 @@ class EventCoderComponent:
             recipient_heads += [t for t in self.finder.recipient_heads(trig, default_roles)
                                 if t.i not in seen and _is_named(t)]
         if pattern.converse and not passive:  # "received weapons from the government": the giver acts
-            recipient_heads, actor_head = [actor_head] if actor_head is not None else [], \
-                next(iter(recipient_heads), None)
+            receiver = actor_head
+            actor_head = recipient_heads[0] if recipient_heads else None
+            recipient_heads = [receiver] if receiver is not None else []
         subjects = passive_subjects(anchor)
         if passive and pattern.passive_subject == "recipient":
             # the passive's subject takes the object's place among the roles: "X was attacked", "the
@@ -524,7 +525,7 @@ def _is_light(verb: Token, light_verbs: set[str]) -> bool:
     return verb.lemma_ in light_verbs or verb.lower_ in light_verbs
 
 
-def _verb_forms(verbs: list[str]) -> set[str]:
+def _verb_forms(verbs: Iterable[str]) -> set[str]:
     """Verbs with their regular inflections, for checks that must not rely on the lemmatizer."""
     forms = set()
     for v in verbs:

@@ -54,9 +54,9 @@ class TriggerFinder:
                 self.matcher.add(f"{pattern.id}|NOUN", [
                     Doc(nlp.vocab, words=p.split(), lemmas=[*lemmatize(p.split()[:-1]), p.split()[-1]])
                     for p in pattern.nouns])
-        self.object_control = set(knowledge.modality["object_control"])
-        self.light_verbs = set(knowledge.modality["light_verbs"])
-        self.background_preps = set(knowledge.modality["background_preps"])
+        self.object_control = knowledge.modality["object_control"]
+        self.light_verbs = knowledge.modality["light_verbs"]
+        self.background_preps = knowledge.modality["background_preps"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in ("18", "19", "20")
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
@@ -134,8 +134,8 @@ class TriggerFinder:
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
                 return _agent(head) or self._means_owner(head), True
-        if _child(head, "auxpass") is not None and _agent(head) is not None:
-            return _agent(head), True  # "... and were released by Putin": a passive conjunct has its own doer
+        if _child(head, "auxpass") is not None and (agent := _agent(head)) is not None:
+            return agent, True  # "... and were released by Putin": a passive conjunct has its own doer
         if head.dep_ == "relcl":
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed

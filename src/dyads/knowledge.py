@@ -86,7 +86,7 @@ class Knowledge:
     case_sensitive_terms: dict[str, ActorTerm]  # short all-capital forms: "US", "UN", "EU"
     patterns: list[EventPattern]
     recode: dict[str, dict[str, str]]  # governor kind -> {cameo root or "default": new code}
-    modality: dict[str, list[str]]
+    modality: dict[str, frozenset[str]]  # word lists of events.yaml "modality" (auxiliaries, light verbs...)
     default_recipients: dict[str, list[str]]  # "verb" / "noun" -> roles used when a pattern names none
     people_roles: dict[str, list[ActorTerm]] = field(default_factory=dict)  # name -> terms of office
     org_codes: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, sector) -> org code
@@ -105,7 +105,7 @@ class Knowledge:
         events_doc = _yaml(packaged.joinpath("events.yaml").read_text("utf-8"))
         sections["events"] = events_doc["events"]
         recode = events_doc["recode"]
-        modality = events_doc["modality"]
+        modality = {name: frozenset(words) for name, words in events_doc["modality"].items()}
         defaults = events_doc["defaults"]
         sources = ["dyads/data"]
         for path in user_files:

@@ -467,3 +467,16 @@ def test_inspections_understandings_and_the_uk_constituent_countries(coder, text
     best = max(coder.code_text(text), key=lambda e: e.confidence)
     assert best.event_type == plover_type and _has(best.actor, actor), (best.rule, best.actor)
     assert recipient is None or _has(best.recipient, recipient), best.recipient
+
+
+@pytest.mark.parametrize("text, cameo_root, recipients", [
+    # who pressed for what was refused; whom troops are sent to help
+    ("Vice-President Moody Awori has declined to resign despite growing pressure by the Kenya Anti-Corruption "
+     "Commission.", "12", {"KEN"}),
+    ("New York Governor Andrew Cuomo has declined to resign despite the pressure by the US Congress.", "12", {"USA"}),
+    ("Australia has sent troops to help the Philippines army in its fight against Islamic State.", "15", {"PHL"}),
+])
+def test_targets_of_refusals_and_purposes(coder, text, cameo_root, recipients):
+    events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo_root)]
+    assert events and {a.country for a in events[0].recipient} == recipients, \
+        [(e.cameo, e.recipient) for e in coder.code_text(text)]

@@ -54,6 +54,7 @@ class EventCoderComponent:
         self.partitives = modality["partitive_nouns"]
         self.place_nouns = modality["place_nouns"]
         self.measure_nouns = modality["measure_nouns"]
+        self.pressure_nouns = modality["pressure_nouns"]
         self.background_nouns = modality["background_nouns"]
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
@@ -270,7 +271,8 @@ class EventCoderComponent:
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
                                            statement=cameo.startswith("01"),
-                                           about_clause=cameo[:2] in ("01", "02", "10", "11"))
+                                           about_clause=cameo[:2] in ("01", "02", "10", "11"),
+                                           refusal=cameo.startswith("12"))
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -319,7 +321,7 @@ class EventCoderComponent:
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
                          actor_head: Token | None, trigger: Token, statement: bool = False,
-                         about_clause: bool = False) -> list[Actor]:
+                         about_clause: bool = False, refusal: bool = False) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
         the clause a demand, accusation or comment is about ("demanded that the US cancel", "alleged that
@@ -354,7 +356,23 @@ class EventCoderComponent:
                     if found:  # ("said it would": the speaker is not its own target)
                         return found
         place = self._place_target(resolver, trigger)
-        return place or fallback or []
+        return place or fallback or (self._pressing(resolver, trigger) if refusal else [])
+
+    def _pressing(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
+        """Who pressed for what was refused: "declined to resign despite pressure by the Commission",
+        "refused under pressure from others in his party"."""
+        for verb in (trigger, *trigger.ancestors):
+            for prep in verb.children:
+                pressure = _pobj(prep) if prep.dep_ == "prep" else None
+                if pressure is None or pressure.lemma_.lower() not in self.pressure_nouns:
+                    continue
+                for by in pressure.children:
+                    who = _pobj(by) if by.dep_ in ("prep", "agent") and by.lower_ in ("by", "from", "of") else None
+                    if who is not None:
+                        return resolver.resolve(who)
+            if verb.dep_ not in ("xcomp", "ccomp", "conj"):
+                break
+        return []
 
     def _actor_inside(self, resolver: ActorResolver, head: Token) -> list[Actor]:
         """Coded actors inside an object phrase: "an offer from Afghanistan", "a ban imposed on Chadian
@@ -367,7 +385,7 @@ class EventCoderComponent:
             if clause.dep_ == "acl":  # (a relative clause says more about the object: "who was charged with")
                 preps += [c for c in clause.children if c.dep_ in ("prep", "agent") and c.lower_ in INNER_PREPS]
         for prep in preps:
-            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            obj = _pobj(prep)
             if obj is None:
                 continue
             inner = [a for a in resolver.resolve(obj) if a.is_resolved]
@@ -390,7 +408,7 @@ class EventCoderComponent:
         for place in places:
             for prep in place.children:
                 if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
-                    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    obj = _pobj(prep)
                     if obj is None:
                         continue
                     if resolver.is_country_term(obj):
@@ -602,6 +620,10 @@ def _inside_own_clause(token: Token, top: Token) -> bool:
 
 def _is_negation(token: Token, words: set[str]) -> bool:
     return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ in words)  # "not", "no troops"
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ == "pobj"), None)
 
 
 def _is_named(token: Token) -> bool:

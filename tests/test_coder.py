@@ -480,3 +480,13 @@ def test_targets_of_refusals_and_purposes(coder, text, cameo_root, recipients):
     events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo_root)]
     assert events and {a.country for a in events[0].recipient} == recipients, \
         [(e.cameo, e.recipient) for e in coder.code_text(text)]
+
+
+@pytest.mark.parametrize("text, arrested", [
+    ("The Naroda police booked the offenders under the Prevention of Terrorism Ordinance.", True),
+    ("The two sleeper coaches, which were booked for pilgrims, wore a deserted look.", False),
+    ("The gate used for bulk transportation has been locked up.", False),
+])
+def test_booked_and_locked_up_are_arrests_only_of_people(coder, text, arrested):
+    events = coder.code_text(text)
+    assert bool([e for e in events if e.cameo == "173"]) == arrested, [(e.cameo, e.rule) for e in events]

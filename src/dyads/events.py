@@ -112,8 +112,9 @@ class TriggerFinder:
         elif pattern.object and not _has_object(head, pattern.object):
             return False
         if pattern.unless_object and _matches_words(
-                [c for c in head.children if c.dep_ in ("dobj", "compound")], pattern.unless_object):
-            return False  # "fight corruption", "crime fighting"
+                [c for c in head.children if c.dep_ in ("dobj", "compound")] + passive_subjects(head),
+                pattern.unless_object):
+            return False  # "fight corruption", "crime fighting", "the gate was locked up"
         if pattern.context and not _has_context(head, pattern.context):
             return False
         return True

@@ -442,8 +442,11 @@ def test_what_was_received_was_given_by_whom_it_came_from(coder):
     (arms,) = coder.code_text("Georgian demonstrators received weapons from the Georgian government.")
     assert (arms.cameo, arms.event_type) == ("072", "AID")
     assert _has(arms.actor, "GEO", "GOV") and _has(arms.recipient, "GEO", "CVL")
-    (aid,) = coder.code_text("Pakistan received $2 billion in aid from the United States last year.")
+    (aid,) = coder.code_text("Pakistan received economic assistance from the United States last year.")
     assert _has(aid.actor, "USA") and _has(aid.recipient, "PAK")
+    # income is no aid, and what no one gave was not given
+    assert not coder.code_text("Andean farmers collectively received just $1 billion in 2009.")
+    assert not [e for e in coder.code_text("In short, he will acquire an illegal weapon.") if e.cameo == "072"]
 
 
 def test_a_passive_conjunct_has_its_own_doer_and_measures_hit_what_they_aim_at(coder):

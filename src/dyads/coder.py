@@ -249,6 +249,8 @@ class EventCoderComponent:
             recipient_heads += [t for t in self.finder.recipient_heads(trig, default_roles)
                                 if t.i not in seen and _is_named(t)]
         if pattern.converse and not passive:  # "received weapons from the government": the giver acts
+            if not recipient_heads:
+                return None  # "will acquire a weapon": no one gave it
             receiver = actor_head
             actor_head = recipient_heads[0] if recipient_heads else None
             recipient_heads = [receiver] if receiver is not None else []

@@ -493,3 +493,17 @@ def test_targets_of_refusals_and_purposes(coder, text, cameo_root, recipients):
 def test_booked_and_locked_up_are_arrests_only_of_people(coder, text, arrested):
     events = coder.code_text(text)
     assert bool([e for e in events if e.cameo == "173"]) == arrested, [(e.cameo, e.rule) for e in events]
+
+
+def test_doubts_and_hopes_are_comments_on_their_topic_by_the_speaker(coder):
+    (doubt,) = [e for e in coder.code_text("The California Farm Bureau Federation said it is skeptical of the "
+                                           "increased use of executive orders.") if e.cameo == "012"]
+    assert [a.text for a in doubt.actor] == ["The California Farm Bureau Federation"]
+    assert [a.text for a in doubt.recipient] == ["the increased use of executive orders"]
+    (hope,) = [e for e in coder.code_text("Russia is confident that Iran will comply with the deal.") if e.cameo == "013"]
+    assert _has(hope.actor, "RUS") and _has(hope.recipient, "IRN")
+    # a pronoun further away does not take an uncoded subject for its speaker
+    events = coder.code_text("The release of Adli Yaish came as Israel announced it would free over 150 Palestinian "
+                             "prisoners.")
+    freed = [e for e in events if e.rule.endswith("0841.release")]
+    assert freed and _has(freed[0].actor, "ISR"), [(e.rule, e.actor) for e in events]

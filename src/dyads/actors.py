@@ -332,9 +332,13 @@ class ActorResolver:
             subject = next((c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")
                             and c.i != tok.i and c.pos_ != "PRON"), None)
             if subject is not None:
-                found = [a for a in self.resolve(subject) if a.is_resolved]
+                named = self.resolve(subject)
+                found = [a for a in named if a.is_resolved]
                 if found and (lower not in SINGULAR_PRONOUNS or len(found) == 1):
                     return found
+                if not found and len(named) == 1 and subject.pos_ in ("NOUN", "PROPN") \
+                        and tok.head.dep_ == "ccomp" and tok.head.head.i == anc.i:
+                    return named  # "the agency said it is skeptical": a speaker we cannot code is still the one
                 break
         if lower in FIRST_PERSON:
             return []  # outside a quote with a named speaker, "we" is nobody we can code

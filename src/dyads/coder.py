@@ -271,10 +271,7 @@ class EventCoderComponent:
         actors = resolver.resolve(actor_head) if actor_head is not None else []
         if not actors and pattern.implicit_actor and (passive or actor_head is None):
             actors = [resolver.implicit(pattern.implicit_actor)]
-        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head,
-                                           statement=cameo.startswith("01"),
-                                           about_clause=cameo[:2] in ("01", "02", "10", "11"),
-                                           refusal=cameo.startswith("12"))
+        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo)
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -322,13 +319,15 @@ class EventCoderComponent:
         return event
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
-                         actor_head: Token | None, trigger: Token, statement: bool = False,
-                         about_clause: bool = False, refusal: bool = False) -> list[Actor]:
+                         actor_head: Token | None, trigger: Token, cameo: str) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
         the clause a demand, accusation or comment is about ("demanded that the US cancel", "alleged that
-        the police fired"); else the place aimed at
-        ("sent troops to Bosnia"); else the plain object, uncoded ("condemned terrorism")."""
+        the police fired"); else the place aimed at ("sent troops to Bosnia"); else the plain object,
+        uncoded ("condemned terrorism"), or what a hope or doubt is about ("is skeptical the program will
+        succeed"); else, for a refusal, who pressed for what was refused."""
+        statement = cameo.startswith("01")
+        about_clause = cameo[:2] in ("01", "02", "10", "11")
         taken = {(a.start, a.end) for a in actors}
         fallback = None
         for head in heads:
@@ -350,15 +349,19 @@ class EventCoderComponent:
                     fallback = resolver.resolve(aimed_at) or fallback  # "sanctions against X": X is hit
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
         # the clause a demand, appeal, accusation or comment is about
-        for clause in trigger.children if about_clause else ():
+        carriers = [trigger, *(c for c in trigger.children if c.dep_ == "acomp")]  # ("is confident that")
+        topic = None
+        for clause in (c for t in carriers for c in t.children) if about_clause else ():
             if clause.dep_ == "ccomp":
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subject is not None:
-                    found = [a for a in resolver.resolve(subject) if a.is_resolved and (a.start, a.end) not in taken]
-                    if found:  # ("said it would": the speaker is not its own target)
-                        return found
+                    found = [a for a in resolver.resolve(subject) if (a.start, a.end) not in taken]
+                    if any(a.is_resolved for a in found):  # ("said it would": the speaker is not its own target)
+                        return [a for a in found if a.is_resolved]
+                    if cameo in ("012", "013") and subject.pos_ in ("NOUN", "PROPN"):
+                        topic = topic or found
         place = self._place_target(resolver, trigger)
-        return place or fallback or (self._pressing(resolver, trigger) if refusal else [])
+        return place or fallback or topic or (self._pressing(resolver, trigger) if cameo.startswith("12") else [])
 
     def _pressing(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
         """Who pressed for what was refused: "declined to resign despite pressure by the Commission",

@@ -502,6 +502,12 @@ def test_doubts_and_hopes_are_comments_on_their_topic_by_the_speaker(coder):
     assert [a.text for a in doubt.recipient] == ["the increased use of executive orders"]
     (hope,) = [e for e in coder.code_text("Russia is confident that Iran will comply with the deal.") if e.cameo == "013"]
     assert _has(hope.actor, "RUS") and _has(hope.recipient, "IRN")
+    (hope,) = [e for e in coder.code_text("Croatian experts have expressed hopes the Croatian government will change "
+                                          "its policy.") if e.cameo == "013"]
+    assert _has(hope.recipient, "HRV", "GOV")
+    (denial,) = [e for e in coder.code_text("The Chinese government has denied charges by the U.S. Chamber of Commerce "
+                                            "that its rules constitute theft.") if e.cameo == "016"]
+    assert _has(denial.recipient, "USA", text="Chamber of Commerce")
     # a pronoun further away does not take an uncoded subject for its speaker
     events = coder.code_text("The release of Adli Yaish came as Israel announced it would free over 150 Palestinian "
                              "prisoners.")

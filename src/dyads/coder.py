@@ -349,10 +349,11 @@ class EventCoderComponent:
                     fallback = resolver.resolve(aimed_at) or fallback  # "sanctions against X": X is hit
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
         # the clause a demand, appeal, accusation or comment is about
-        carriers = [trigger, *(c for c in trigger.children if c.dep_ == "acomp")]  # ("is confident that")
+        # ("is confident that", "voiced hope that": the clause may hang on the adjective or the noun)
+        carriers = [trigger, *(c for c in trigger.children if c.dep_ in ("acomp", "dobj"))]
         topic = None
         for clause in (c for t in carriers for c in t.children) if about_clause else ():
-            if clause.dep_ == "ccomp":
+            if clause.dep_ == "ccomp" or (clause.dep_ == "acl" and clause.head.i != trigger.i):
                 subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subject is not None:
                     found = [a for a in resolver.resolve(subject) if (a.start, a.end) not in taken]

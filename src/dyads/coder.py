@@ -387,6 +387,10 @@ class EventCoderComponent:
         if any(c.dep_ in ("compound", "nmod", "amod") and resolver.is_named_actor_term(c) for c in head.children):
             return []
         preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
+        if not any(a.sector for a in resolver.resolve(head)):
+            # a thing somewhere is aimed at where it is ("a ceasefire in Libya", "an army base in western
+            # Afghanistan"); a group somewhere is itself the target ("pressure groups in the United States")
+            preps += [c for c in head.children if c.dep_ == "prep" and c.lower_ == "in"]
         for clause in head.children:  # "a ban imposed on X", "sanctions aimed at X", "a march staged by X"
             if clause.dep_ == "acl":  # (a relative clause says more about the object: "who was charged with")
                 preps += [c for c in clause.children if c.dep_ in ("prep", "agent") and c.lower_ in INNER_PREPS]

@@ -518,3 +518,17 @@ def test_doubts_and_hopes_are_comments_on_their_topic_by_the_speaker(coder):
                              "prisoners.")
     freed = [e for e in events if e.rule.endswith("0841.release")]
     assert freed and _has(freed[0].actor, "ISR"), [(e.rule, e.actor) for e in events]
+
+
+@pytest.mark.parametrize("text, cameo, actor, recipient", [
+    ("Pakistan-based groups have launched cyber warfare against India.", "180", "PAK", "IND"),
+    ("Evidence against Russia was presented by the US.", "112", "USA", "RUS"),
+    ("The Trump administration has pushed the Congress for updates in the law.", "020", "USA", "LEG"),
+    ("Algeria authorities suspended publication of Algeria's largest newspaper.", "172", "DZA", "MED"),
+    ("The U.S. rolled back tariffs on Chinese goods.", "085", "USA", "CHN"),
+])
+def test_cyber_warfare_evidence_pressure_censorship_and_tariffs(coder, text, cameo, actor, recipient):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and _has(events[0].actor, actor) and any(recipient in (a.country, a.sector)
+                                                           for a in events[0].recipient), \
+        [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]

@@ -252,7 +252,7 @@ class EventCoderComponent:
             if not recipient_heads:
                 return None  # "will acquire a weapon": no one gave it
             receiver = actor_head
-            actor_head = recipient_heads[0] if recipient_heads else None
+            actor_head = recipient_heads[0]
             recipient_heads = [receiver] if receiver is not None else []
         subjects = passive_subjects(anchor)
         if passive and pattern.passive_subject == "recipient":
@@ -348,8 +348,8 @@ class EventCoderComponent:
                 if aimed_at is not None and head.lemma_.lower() in self.measure_nouns:
                     fallback = resolver.resolve(aimed_at) or fallback  # "sanctions against X": X is hit
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
-        # the clause a demand, appeal, accusation or comment is about
-        # ("is confident that", "voiced hope that": the clause may hang on the adjective or the noun)
+        # the clause a demand, appeal, accusation or comment is about (the clause may hang on the verb,
+        # its adjective or its noun: "is confident that", "voiced hope that")
         carriers = [trigger, *(c for c in trigger.children if c.dep_ in ("acomp", "dobj"))]
         topic = None
         for clause in (c for t in carriers for c in t.children) if about_clause else ():

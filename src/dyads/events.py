@@ -210,8 +210,8 @@ class TriggerFinder:
         """Candidate recipient heads in the order of the pattern's roles."""
         head = trigger.head
         places = [head]
-        if _child(head, "acomp") is not None:  # "is skeptical about the deal": the adjective takes them
-            places.append(_child(head, "acomp"))
+        if (adjective := _child(head, "acomp")) is not None:  # "is skeptical about the deal"
+            places.append(adjective)
         obj = _child(head, "dobj")
         if obj is not None:
             # "expressed gratitude to Russia", "discussed the crisis with Jordan": the parser often

@@ -526,6 +526,7 @@ def test_doubts_and_hopes_are_comments_on_their_topic_by_the_speaker(coder):
     ("The Trump administration has pushed the Congress for updates in the law.", "020", "USA", "LEG"),
     ("Algeria authorities suspended publication of Algeria's largest newspaper.", "172", "DZA", "MED"),
     ("The U.S. rolled back tariffs on Chinese goods.", "085", "USA", "CHN"),
+    ("Azerbaijani troops participate in peacekeeping operations in Afghanistan.", "074", "AZE", "AFG"),
 ])
 def test_cyber_warfare_evidence_pressure_censorship_and_tariffs(coder, text, cameo, actor, recipient):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]

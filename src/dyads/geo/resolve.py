@@ -185,9 +185,7 @@ class PlaceResolver:
         found = self.gazetteer.candidates(name)
         if not found and "," in name:  # "Thruxton, Hampshire" given as one span: the first, inside the rest
             head, _, rest = name.partition(",")
-            containers = self._container_places(rest.strip())
-            candidates = self._lookup(head.strip())
-            return _inside(candidates, containers) or candidates
+            return self._within(self._lookup(head.strip()), rest.strip())
         wanted_area = False
         if not found:
             suffix = _SUFFIX.search(name)
@@ -210,6 +208,10 @@ class PlaceResolver:
             self._lookup_cache.clear()
         self._lookup_cache[surface] = scored
         return scored
+
+    def _within(self, candidates: list[tuple[Place, float]], container: str) -> list[tuple[Place, float]]:
+        """The candidates that lie inside the country or division called ``container``, else all."""
+        return _inside(candidates, self._container_places(container)) or candidates
 
     def _container_places(self, name: str) -> list[Place]:
         """The countries and divisions called ``name`` (what may follow a comma: "Paris, Texas")."""
@@ -310,8 +312,7 @@ class PlaceResolver:
             return None
         container = match.group("container")
         if container:
-            containers = self._container_places(container.strip())
-            candidates = _inside(candidates, containers) or candidates
+            candidates = self._within(candidates, container.strip())
         return candidates[0][0]
 
     def dateline_span(self, text: str) -> tuple[int, int] | None:

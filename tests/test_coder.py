@@ -505,7 +505,8 @@ def test_doubts_and_hopes_are_comments_on_their_topic_by_the_speaker(coder):
                                            "increased use of executive orders.") if e.cameo == "012"]
     assert [a.text for a in doubt.actor] == ["The California Farm Bureau Federation"]
     assert [a.text for a in doubt.recipient] == ["the increased use of executive orders"]
-    (hope,) = [e for e in coder.code_text("Russia is confident that Iran will comply with the deal.") if e.cameo == "013"]
+    (hope,) = [e for e in coder.code_text("Russia is confident that Iran will comply with the deal.")
+               if e.cameo == "013"]
     assert _has(hope.actor, "RUS") and _has(hope.recipient, "IRN")
     (hope,) = [e for e in coder.code_text("Croatian experts have expressed hopes the Croatian government will change "
                                           "its policy.") if e.cameo == "013"]

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorResolver, actor_code
 from .dates import resolve_date
-from .events import FRAMED, Trigger, TriggerFinder, passive_subjects
+from .events import FRAMED, Trigger, TriggerFinder, dependent, passive_subjects
 from .knowledge import Knowledge
 from .models import Actor, Event, Location, Story, make_event_id
 from .models import Span as TextSpan
@@ -333,20 +333,22 @@ class EventCoderComponent:
         for head in heads:
             if actor_head is not None and head.i == actor_head.i:
                 continue
+            phrase = resolver.resolve(head)
             if not resolver.is_actor_like(head):
-                inner = self._actor_inside(resolver, head)
+                inner = self._actor_inside(resolver, head, phrase)
                 if inner:
                     return inner
-            found = [a for a in resolver.resolve(head) if (a.start, a.end) not in taken]
+            found = [a for a in phrase if (a.start, a.end) not in taken]
             if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
                     and not (statement and head.dep_ == "dobj"):
                 fallback = found  # what was condemned, attacked, hoped for; what was said is no target
-                aimed_at = next((o for p in head.children if p.dep_ == "prep" and p.lower_ in ("on", "against")
-                                 for o in p.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")), None)
-                if aimed_at is not None and head.lemma_.lower() in self.measure_nouns:
-                    fallback = resolver.resolve(aimed_at) or fallback  # "sanctions against X": X is hit
+                if head.lemma_.lower() in self.measure_nouns:  # "sanctions against X": X is hit
+                    aimed_at = next((o for p in head.children if p.dep_ == "prep" and p.lower_ in ("on", "against")
+                                     for o in p.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")), None)
+                    if aimed_at is not None:
+                        fallback = resolver.resolve(aimed_at) or fallback
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
         # the clause a demand, appeal, accusation or comment is about (the clause may hang on the verb,
         # its adjective or its noun: "is confident that", "voiced hope that")
@@ -369,25 +371,26 @@ class EventCoderComponent:
         "refused under pressure from others in his party"."""
         for verb in (trigger, *trigger.ancestors):
             for prep in verb.children:
-                pressure = _pobj(prep) if prep.dep_ == "prep" else None
+                pressure = dependent(prep, "pobj") if prep.dep_ == "prep" else None
                 if pressure is None or pressure.lemma_.lower() not in self.pressure_nouns:
                     continue
                 for by in pressure.children:
-                    who = _pobj(by) if by.dep_ in ("prep", "agent") and by.lower_ in ("by", "from", "of") else None
-                    if who is not None:
+                    if by.dep_ in ("prep", "agent") and by.lower_ in ("by", "from", "of") \
+                            and (who := dependent(by, "pobj")) is not None:
                         return resolver.resolve(who)
             if verb.dep_ not in ("xcomp", "ccomp", "conj"):
                 break
         return []
 
-    def _actor_inside(self, resolver: ActorResolver, head: Token) -> list[Actor]:
-        """Coded actors inside an object phrase: "an offer from Afghanistan", "a ban imposed on Chadian
-        citizens". A partitive head ("dozens of supporters") keeps its whole phrase as the span. A phrase
-        whose own modifiers name the actor ("the Taliban religious faction that ...") has none inside."""
+    def _actor_inside(self, resolver: ActorResolver, head: Token, phrase: list[Actor]) -> list[Actor]:
+        """Coded actors inside an object phrase (``phrase``: what the whole phrase resolves to): "an
+        offer from Afghanistan", "a ban imposed on Chadian citizens". A partitive head ("dozens of
+        supporters") keeps its whole phrase as the span. A phrase whose own modifiers name the actor ("the
+        Taliban religious faction that ...") has none inside."""
         if any(c.dep_ in ("compound", "nmod", "amod") and resolver.is_named_actor_term(c) for c in head.children):
             return []
         preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
-        if not any(a.sector for a in resolver.resolve(head)):
+        if not any(a.sector for a in phrase):
             # a thing somewhere is aimed at where it is ("a ceasefire in Libya", "an army base in western
             # Afghanistan"); a group somewhere is itself the target ("pressure groups in the United States")
             preps += [c for c in head.children if c.dep_ == "prep" and c.lower_ == "in"]
@@ -395,13 +398,13 @@ class EventCoderComponent:
             if clause.dep_ == "acl":  # (a relative clause says more about the object: "who was charged with")
                 preps += [c for c in clause.children if c.dep_ in ("prep", "agent") and c.lower_ in INNER_PREPS]
         for prep in preps:
-            obj = _pobj(prep)
+            obj = dependent(prep, "pobj")
             if obj is None:
                 continue
             inner = [a for a in resolver.resolve(obj) if a.is_resolved]
             if inner and prep.head.i == head.i and prep.lower_ == "of" and \
                     (head.lemma_.lower() in self.partitives or head.like_num):
-                outer = resolver.resolve(head)
+                outer = resolver.resolve(head)  # (again, after its members: the story's memory keeps the whole)
                 if len(outer) == 1:
                     whole = outer[0]
                     return [Actor(text=whole.text, code=one.code, country=one.country, sector=one.sector,
@@ -418,7 +421,7 @@ class EventCoderComponent:
         for place in places:
             for prep in place.children:
                 if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
-                    obj = _pobj(prep)
+                    obj = dependent(prep, "pobj")
                     if obj is None:
                         continue
                     if resolver.is_country_term(obj):
@@ -630,10 +633,6 @@ def _inside_own_clause(token: Token, top: Token) -> bool:
 
 def _is_negation(token: Token, words: set[str]) -> bool:
     return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ in words)  # "not", "no troops"
-
-
-def _pobj(prep: Token) -> Token | None:
-    return next((c for c in prep.children if c.dep_ == "pobj"), None)
 
 
 def _is_named(token: Token) -> bool:

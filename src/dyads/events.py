@@ -135,7 +135,7 @@ class TriggerFinder:
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
                 return _agent(head) or self._means_owner(head), True
-        if _child(head, "auxpass") is not None and (agent := _agent(head)) is not None:
+        if dependent(head, "auxpass") is not None and (agent := _agent(head)) is not None:
             return agent, True  # "... and were released by Putin": a passive conjunct has its own doer
         if head.dep_ == "relcl":
             return head.head, False
@@ -144,20 +144,20 @@ class TriggerFinder:
         if head.dep_ == "xcomp":
             # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
             # "policemen were seen patrolling": the passive subject acts
-            controller = _child(head.head, "nsubjpass")
+            controller = dependent(head.head, "nsubjpass")
             if controller is None and head.head.lemma_ in self.object_control:
-                controller = _child(head.head, "dobj")
+                controller = dependent(head.head, "dobj")
             if controller is not None:
                 return controller, False
         if head.dep_ == "acl":
-            owner = _child(head.head, "poss")
+            owner = dependent(head.head, "poss")
             if owner is not None:
                 return owner, False
             return self.subject_of(head.head, depth + 1)
         if head.dep_ == "conj":
             # "was indicted by the court and will resign": the one who resigns is the grammatical
             # subject of the first verb, not its "by" agent
-            shared = _child(head.head, "nsubjpass")
+            shared = dependent(head.head, "nsubjpass")
             if shared is not None:
                 return shared, False
         if head.dep_ in INHERIT_SUBJECT or head.dep_ in ("prep", "pobj", "dobj") or head.head.dep_ == "prep":
@@ -169,7 +169,7 @@ class TriggerFinder:
         whose means is an act (an event noun) with a named doer."""
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
-                means = _child(prep, "pobj")
+                means = dependent(prep, "pobj")
                 if means is not None and means.lower_ in self.actor_words and any(
                         c.dep_ in ("acl", "compound") and c.lemma_.lower() in self.event_nouns for c in means.children):
                     return means  # "police firing" parsed as "police" + a participle
@@ -180,18 +180,18 @@ class TriggerFinder:
         for clause in verb.children:  # "one person was killed when the police fired 15 rounds"
             if clause.dep_ == "advcl" and clause.lemma_ in self.force_verbs and any(
                     c.dep_ == "advmod" and c.lower_ in ("when", "as") for c in clause.children):
-                subject = _child(clause, "nsubj")
+                subject = dependent(clause, "nsubj")
                 if subject is not None and subject.lower_ in self.actor_words:
                     return subject
         return None
 
     def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
-        owner = _child(noun, "poss")
+        owner = dependent(noun, "poss")
         if owner is not None:
             return owner, False
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "by":
-                obj = _child(prep, "pobj")
+                obj = dependent(prep, "pobj")
                 if obj is not None:
                     return obj, False
         for child in noun.children:
@@ -210,15 +210,15 @@ class TriggerFinder:
         """Candidate recipient heads in the order of the pattern's roles."""
         head = trigger.head
         places = [head]
-        if (adjective := _child(head, "acomp")) is not None:  # "is skeptical about the deal"
+        if (adjective := dependent(head, "acomp")) is not None:  # "is skeptical about the deal"
             places.append(adjective)
-        obj = _child(head, "dobj")
+        obj = dependent(head, "dobj")
         if obj is not None:
             # "expressed gratitude to Russia", "discussed the crisis with Jordan": the parser often
             # hangs the preposition on the object, or on its last conjunct ("launched artillery,
             # mortar and rocket fire against the camps")
             places.append(obj)
-            while (obj := _child(obj, "conj")) is not None:
+            while (obj := dependent(obj, "conj")) is not None:
                 places.append(obj)
         prep_places = list(places)
         if head.dep_ == "dobj" and head.pos_ == "NOUN" and head.head.lemma_ in self.light_verbs:
@@ -235,7 +235,7 @@ class TriggerFinder:
                 elif role == "dative":
                     for c in place.children:
                         if c.dep_ == "dative":
-                            out.append(_child(c, "pobj") or c if c.pos_ == "ADP" else c)
+                            out.append(dependent(c, "pobj") or c if c.pos_ == "ADP" else c)
                 elif role == "poss":
                     out += [c for c in place.children if c.dep_ == "poss"]
                 elif role == "xobj":
@@ -248,7 +248,7 @@ class TriggerFinder:
                     word = role[5:]
                     for c in place.children:
                         if c.dep_ in ("prep", "dative", "agent") and c.lower_ == word:
-                            obj = _child(c, "pobj")
+                            obj = dependent(c, "pobj")
                             if obj is not None:
                                 out.append(obj)
         return [t for t in out if t is not None]
@@ -270,11 +270,9 @@ def _phrase_lemmatizer(nlp: Language):
     return lemmatize
 
 
-def _child(token: Token, dep: str) -> Token | None:
-    for child in token.children:
-        if child.dep_ == dep:
-            return child
-    return None
+def dependent(token: Token, dep: str) -> Token | None:
+    """The token's first dependent of relation ``dep`` (``dependent(prep, "pobj")``: the preposition's object)."""
+    return next((c for c in token.children if c.dep_ == dep), None)
 
 
 def _is_purpose_clause(clause: Token) -> bool:
@@ -303,7 +301,7 @@ def passive_subjects(verb: Token) -> list[Token]:
 def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
-            return _child(child, "pobj")
+            return dependent(child, "pobj")
     return None
 
 
@@ -336,12 +334,12 @@ def _has_object(head: Token, words: list[str]) -> bool:
             candidates.append(child)
             candidates.extend(c for c in child.children if c.dep_ == "conj")  # "photographs and intelligence"
         elif child.dep_ in ("prep", "prt", "dative"):
-            obj = _child(child, "pobj")
+            obj = dependent(child, "pobj")
             if obj is not None:
                 candidates.append(obj)
     for right in head.rights:
-        if right.dep_ in ("prep",) and _child(right, "pobj") is not None:
-            candidates.append(_child(right, "pobj"))
+        if right.dep_ in ("prep",) and dependent(right, "pobj") is not None:
+            candidates.append(dependent(right, "pobj"))
     for cand in candidates:
         # the object's head noun and its compounds ("aid deliveries"), never deeper modifiers
         # ("welcomed the president's statement" does not host the president)

@@ -534,3 +534,32 @@ def test_cyber_warfare_evidence_pressure_censorship_and_tariffs(coder, text, cam
     assert events and _has(events[0].actor, actor) and any(recipient in (a.country, a.sector)
                                                            for a in events[0].recipient), \
         [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
+
+
+def test_misdecoded_quotes_are_punctuation_and_keep_their_offsets(coder):
+    # UTF-8 read as Windows-1252 (real Times of India text): the closing quote is no speaker
+    text = "till then there is no question of any security relax,â€\ufffd said a senior police official."
+    (said,) = [e for e in coder.code_text(text) if e.cameo == "010"]
+    assert [(a.text, a.sector) for a in said.actor] == [("a senior police official", "COP")]
+    text = "police recovered sanyalâ€™s body from the forest. â€œwe donâ€™t know,â€\ufffd he said."
+    doc = coder.nlp.make_doc(text)
+    assert [t.text for t in doc][2:4] == ["sanyal", "â€™s"] and "â€œ" in [t.text for t in doc]
+    assert "".join(t.text_with_ws for t in doc) == text
+
+
+@pytest.mark.parametrize("text, cameo, actor_sector, recipient", [
+    # a participle sharing the "were" of the passive before it; burning people alive is killing
+    ("there was also a communal clash in deodhar near palanpur, where four persons were burnt alive and two killed "
+     "in police firing.", "1823", None, "four persons"),
+    ("there was also a communal clash in deodhar near palanpur, where four persons were burnt alive and two killed "
+     "in police firing.", "190", "COP", None),
+    # arrests by a speaker who is not named, and the arrested described by their arrest
+    ("``we have arrested five persons who broke the curfew orders.", "173", "COP", "five persons"),
+    ("the arrested persons, including bjpâ€™s city unit president ganesh guptaand district president of", "173",
+     "COP", "the arrested persons"),
+])
+def test_elided_passives_unnamed_arresters_and_arrested_people(coder, text, cameo, actor_sector, recipient):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events, [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
+    assert actor_sector is None or [a.sector for a in events[0].actor] == [actor_sector], events[0].actor
+    assert recipient is None or [a.text for a in events[0].recipient] == [recipient], events[0].recipient

@@ -80,10 +80,11 @@ class EventCoderComponent:
         for trig in triggers:
             if trig.head.i in framing:
                 continue  # its meaning is carried by the event it frames
-            if trig.head.pos_ in ("VERB", "AUX") and (trig.head.dep_ in ("amod", "compound")
+            if trig.head.pos_ in ("VERB", "AUX") and (trig.head.dep_ == "compound"
                                                       or any(c.dep_ == "det" for c in trig.head.children)):
                 continue  # "US-backed forces", "the wounded": a description, not an act
-            if trig.head.pos_ not in ("VERB", "AUX") and not _noun_reports_event(trig.head, self.light_verbs):
+            if (trig.head.pos_ not in ("VERB", "AUX") and not _noun_reports_event(trig.head, self.light_verbs)) \
+                    or trig.head.dep_ == "amod":
                 mentions.append(trig)  # "in the battle zones", "the aid program": a mention, not a report
                 continue
             event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
@@ -269,7 +270,8 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
             recipient_heads = [c for c in obliged.children if c.dep_ == "nsubj"]
         actors = resolver.resolve(actor_head) if actor_head is not None else []
-        if not actors and pattern.implicit_actor and (passive or actor_head is None):
+        if not actors and pattern.implicit_actor and (passive or actor_head is None or actor_head.pos_ == "PRON"):
+            # "five persons were arrested", "we have arrested five persons" (by a speaker not named)
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo)
         if reporter is not None:  # the speaker demands; the one who must act is the target

@@ -126,6 +126,8 @@ class TriggerFinder:
             return None, False
         if head.pos_ in ("NOUN", "PROPN"):
             return self._noun_actor(head, depth)
+        if _is_elided_passive(head):
+            return _agent(head) or self._means_owner(head), True
         for child in head.children:
             if child.dep_ in SUBJECTS:
                 return _relative_antecedent(child), False
@@ -282,19 +284,31 @@ def _is_purpose_clause(clause: Token) -> bool:
 
 
 def is_passive_participle(verb: Token) -> bool:
-    """A past participle describing a noun ("troops deployed in the city", "weapons seized"): the noun
-    is its passive subject."""
-    if verb.dep_ != "acl" or verb.tag_ != "VBN" or verb.head.pos_ not in ("NOUN", "PROPN", "NUM"):
+    """A past participle describing a noun ("troops deployed in the city", "weapons seized", "the
+    arrested persons"): the noun is its passive subject."""
+    if verb.dep_ not in ("acl", "amod") or verb.tag_ != "VBN" or verb.head.pos_ not in ("NOUN", "PROPN", "NUM"):
         return False
+    if verb.dep_ == "amod":
+        return True
     # an object, or a noun with no verb to hang on, means the parser took the main verb for a participle
     # ("groups donated and delivered goods", "A newspaper called on Arabs to unite")
     return verb.head.dep_ != "ROOT" and not any(c.dep_ == "dobj" for v in (verb, *verb.conjuncts) for c in v.children)
+
+
+def _is_elided_passive(verb: Token) -> bool:
+    """"four were burnt alive and two killed in police firing": a past participle sharing the "were" of
+    the passive it is joined to (the parser gives it an active subject)."""
+    return (verb.dep_ == "conj" and verb.tag_ == "VBN" and dependent(verb.head, "auxpass") is not None
+            and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+            and any(c.dep_ in SUBJECTS for c in verb.children))
 
 
 def passive_subjects(verb: Token) -> list[Token]:
     """The grammatical subjects of a passive verb, or the noun a passive participle describes."""
     if is_passive_participle(verb):
         return [verb.head]
+    if _is_elided_passive(verb):
+        return [c for c in verb.children if c.dep_ in SUBJECTS]
     return [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
 
 

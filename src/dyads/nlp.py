@@ -20,10 +20,11 @@ from importlib import metadata
 from pathlib import Path
 
 import spacy
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
 
 from .knowledge import Knowledge, normalize_phrase
 
@@ -76,12 +77,59 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
     pipeline (the throughput ceiling the benchmark compares against)."""
     check_model()
     nlp = spacy.load(MODEL_PACKAGE)
+    read_misdecoded_punctuation(nlp)
     nlp.add_pipe("dyads_paragraphs", before="parser")
     if code_events:
         config = {"dictionaries": list(dictionaries)}
         nlp.add_pipe("dyads_actor_terms", config=config)
         nlp.add_pipe("dyads_events", config={**config, "margin": margin})
     return nlp
+
+
+# Quotes, apostrophes and dashes of UTF-8 text that was decoded as Windows-1252 ("mojibake"), common
+# in scraped news: "â€™" is ’, "â€\ufffd" is ” (its third byte has no Windows-1252 character), "Â" is
+# a no-break space. Read as words they wreck the parse ("relax,â€\ufffd said a police official" gets
+# the subject "â€\ufffd"); split off as punctuation with the intended character as NORM (the model's
+# input feature) the parse is that of clean text, and offsets still refer to the text as given.
+MISDECODED_PUNCTUATION = {
+    "â€™": "’", "â€˜": "‘", "â€œ": "“", "â€\ufffd": "”", "â€\x9d": "”",
+    "â€”": "—", "â€“": "–", "â€¦": "…", "â€¢": "•", "Â": "-",
+}
+
+
+def read_misdecoded_punctuation(nlp: Language) -> None:
+    """Teach the tokenizer the MISDECODED_PUNCTUATION, including in contractions ("donâ€™t")."""
+    tokenizer = nlp.tokenizer
+    for orth, intended in MISDECODED_PUNCTUATION.items():
+        tokenizer.add_special_case(orth, [{ORTH: orth, NORM: intended}])
+    for orth, pieces in list(tokenizer.rules.items()):  # contractions and "’s" written with "â€™"
+        if "’" in orth:
+            tokenizer.add_special_case(orth.replace("’", "â€™"), [
+                {ORTH: piece[ORTH].replace("’", "â€™"), NORM: piece.get(NORM, piece[ORTH])} for piece in pieces])
+    for possessive in ("’s", "’S"):
+        tokenizer.add_special_case(possessive.replace("’", "â€™"), [{ORTH: possessive.replace("’", "â€™")}])
+    for orth in list(tokenizer.rules):
+        if any(mark in orth for mark in MISDECODED_PUNCTUATION):
+            _look_like(nlp.vocab[orth], nlp.vocab[_intended(orth)])
+    marks = [re.escape(orth) for orth in sorted(MISDECODED_PUNCTUATION, key=len, reverse=True)]
+    apostrophe_s = [re.escape("â€™s"), re.escape("â€™S")]
+    tokenizer.prefix_search = compile_prefix_regex(marks + list(nlp.Defaults.prefixes)).search
+    tokenizer.suffix_search = compile_suffix_regex(apostrophe_s + marks + list(nlp.Defaults.suffixes)).search
+    tokenizer.infix_finditer = compile_infix_regex(marks + list(nlp.Defaults.infixes)).finditer
+
+
+def _intended(text: str) -> str:
+    for orth, intended in MISDECODED_PUNCTUATION.items():
+        text = text.replace(orth, intended)
+    return text
+
+
+def _look_like(lexeme, intended) -> None:
+    """Give a mis-decoded word every feature the model reads (norm, prefix, suffix, shape) and the
+    punctuation flags of the word intended."""
+    for attr in ("norm_", "prefix_", "suffix_", "shape_", "is_punct", "is_quote", "is_left_punct",
+                 "is_right_punct", "is_alpha", "lower_"):
+        setattr(lexeme, attr, getattr(intended, attr))
 
 
 # A dateline opening a story or paragraph: "GAZA CITY, Palestinian Territories:", "ahmedabad:",

@@ -563,3 +563,15 @@ def test_elided_passives_unnamed_arresters_and_arrested_people(coder, text, came
     assert events, [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
     assert actor_sector is None or [a.sector for a in events[0].actor] == [actor_sector], events[0].actor
     assert recipient is None or [a.text for a in events[0].recipient] == [recipient], events[0].recipient
+
+
+def test_wanting_to_act_is_an_intent_not_the_act(coder):
+    events = coder.code_text("Obama wants to attack Switzerland.")
+    assert [(e.cameo, e.event_type) for e in events] == [("138", "THREATEN")], [(e.cameo, e.rule) for e in events]
+    assert _has(events[0].actor, "USA") and _has(events[0].recipient, "CHE")
+    (help_,) = coder.code_text("The US Secretary of state wants to help iSrael")
+    assert help_.event_type == "AGREE" and help_.rule == "030.want>070.aid"
+    # a wish frames acts only: alone it is no event, and a wish to speak stays a statement
+    assert not coder.code_text("Brazil and the United States are seeking to deepen a partnership in energy.")
+    (explain,) = coder.code_text("The minister wanted to explain the decision to the press.")
+    assert explain.cameo == "010" and explain.rule == "030.want>010.say"

@@ -78,7 +78,7 @@ class EventCoderComponent:
         speakers: list[Event] = []  # "X said": statements that report another event
         mentions: list[Trigger] = []
         for trig in triggers:
-            if trig.head.i in framing:
+            if trig.head.i in framing or trig.pattern.frames_only:
                 continue  # its meaning is carried by the event it frames
             if trig.head.pos_ in ("VERB", "AUX") and (trig.head.dep_ == "compound"
                                                       or any(c.dep_ == "det" for c in trig.head.children)):
@@ -124,6 +124,7 @@ class EventCoderComponent:
         governor_of: dict[int, Trigger] = {}
         reporter_of: dict[int, Trigger] = {}
         reported: set[int] = set()
+        reporters: list[tuple[Trigger, Trigger]] = []
         for trig in triggers:
             head = clause = trig.head
             if (head.dep_ == "dobj" and head.pos_ != "VERB" or head.dep_ == "xcomp") \
@@ -141,7 +142,7 @@ class EventCoderComponent:
             if above is None or (clause.dep_ not in FRAMED and not infinitive):
                 continue  # ("sworn to fight" is often parsed as an adverbial clause)
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
-                reported.add(above.head.i)  # "X said Y attacked Z": the news is the attack
+                reporters.append((trig, above))  # "X said Y attacked Z": the news is the attack
             # a framing verb frames unless a pattern naming its object matched it ("declined to
             # comment" is 011, not a refusal of a statement)
             frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma \
@@ -152,6 +153,9 @@ class EventCoderComponent:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
         framing = {g.head.i for g in governor_of.values()}
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
+        # "X said they hoped to ...": the news is the hope only where it frames an act
+        reported |= {above.head.i for trig, above in reporters
+                     if not trig.pattern.frames_only or trig.head.i in framing}
         return governor_of, reporter_of, framing, reported - framing
 
     @staticmethod

@@ -68,10 +68,11 @@ class EventPattern:
     reciprocal: bool = False
     mode: str | None = None
     weight: float = 1.0
-    governs: str | None = None  # intent | threaten | refuse | appeal | demand | hypothetical | negate
+    governs: str | None = None  # intent | wish | threaten | refuse | appeal | demand | ... (events.yaml)
     passive_subject: str = "recipient"  # "X was attacked": X is the recipient; "troops were deployed": actor
     implicit_actor: str | None = None  # sector of the unnamed doer of a passive ("were arrested": police)
     plover_type: str | None = None  # where the words fix a PLOVER type the CAMEO code's table entry lacks
+    frames_only: bool = False  # no event by itself, only through the act it governs ("wants to attack")
     takes_clause: bool = False  # reports only with a that-clause: "concluded that ...", not "talks concluded"
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed")

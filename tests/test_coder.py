@@ -575,3 +575,23 @@ def test_wanting_to_act_is_an_intent_not_the_act(coder):
     assert not coder.code_text("Brazil and the United States are seeking to deepen a partnership in energy.")
     (explain,) = coder.code_text("The minister wanted to explain the decision to the press.")
     assert explain.cameo == "010" and explain.rule == "030.want>010.say"
+
+
+@pytest.mark.parametrize("text, cameo, actor, recipient", [
+    ("news channels across gujarat, which were giving a blow-by-blow account of the riots, blinked off the television "
+     "screens in several cities as the police silenced certain channels.", "172", "COP", "certain channels"),
+    ("when police tried to persuade them not to take out the march, they moved in batches of four but regrouped "
+     "after some distance.", "020", "COP", None),
+])
+def test_silencing_broadcasters_and_persuading(coder, text, cameo, actor, recipient):
+    events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo)]
+    assert events and [a.sector for a in events[0].actor] == [actor], [(e.cameo, e.actor) for e in events]
+    assert recipient is None or [a.text for a in events[0].recipient] == [recipient]
+
+
+def test_each_coordinated_nationality_is_an_actor(coder):
+    (protest,) = [e for e in coder.code_text(
+        "US and British activists staged a dramatic protest in Beijing on Wednesday, scaling a pole and unfurling "
+        "giant`` Free Tibet'' banners close to the stadium where the Olympics will open in two days.")
+        if e.event_type == "PROTEST"]
+    assert {a.country for a in protest.actor} == {"USA", "GBR"}

@@ -139,7 +139,7 @@ class ActorResolver:
         actor = found[0]
         out = []
         for modifier in head.children:
-            if modifier.dep_ not in ("amod", "compound"):
+            if modifier.dep_ not in ("amod", "compound", "nmod"):
                 continue
             for conj in modifier.children:
                 span = self.terms_at.get(conj.i) if conj.dep_ == "conj" else None

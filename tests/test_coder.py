@@ -595,3 +595,14 @@ def test_each_coordinated_nationality_is_an_actor(coder):
         "giant`` Free Tibet'' banners close to the stadium where the Olympics will open in two days.")
         if e.event_type == "PROTEST"]
     assert {a.country for a in protest.actor} == {"USA", "GBR"}
+
+
+def test_an_act_a_noun_names_as_possible_did_not_happen(coder):
+    text = ("The United States has issued an ultimatum to Sudan to normalize diplomatic relations with Israel within "
+            "24 hours if the African country wants to be removed from the list of terror sponsors.")
+    events = coder.code_text(text)
+    assert not [e for e in events if e.cameo.startswith("05") and not e.hypothetical], \
+        [(e.cameo, e.rule) for e in events]
+    (restored,) = [e for e in coder.code_text("Sudan normalized diplomatic relations with Israel.")
+                   if e.cameo.startswith("05")]
+    assert not restored.hypothetical

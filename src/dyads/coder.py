@@ -225,8 +225,8 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
             kind = "refuse"
-        if _in_condition(anchor, self.condition_marks):
-            hypothetical = True  # "if it is attacked": a condition, not a fact
+        if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor):
+            hypothetical = True  # "if it is attacked", "permission to help": a condition or an option, not a fact
         auxes = _aux(anchor) | _aux(trig.head)
         if anchor.dep_ == "ccomp" and anchor.head.lemma_ in self.reporting_verbs:
             auxes = {"will" if a in ("would", "could") else a for a in auxes}  # reported future: "said it would"
@@ -497,6 +497,13 @@ class EventCoderComponent:
         if negated or hypothetical:
             score *= 0.6
         return max(0.01, min(0.99, score))
+
+
+def _infinitive_of_noun(verb: Token) -> bool:
+    """"permission to help Israel", "pressure to resign", "a plan to attack": an act a noun names as
+    possible, not one that happened."""
+    return verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 NOUN_PARTICIPANTS = {"poss", "agent"}

@@ -606,3 +606,9 @@ def test_an_act_a_noun_names_as_possible_did_not_happen(coder):
     (restored,) = [e for e in coder.code_text("Sudan normalized diplomatic relations with Israel.")
                    if e.cameo.startswith("05")]
     assert not restored.hypothetical
+
+
+def test_the_indirect_object_of_a_light_verb_is_the_target_of_its_noun(coder):
+    (warning,) = [e for e in coder.code_text("Obama gave Russian President Vladimir Putin a stern and personal warning "
+                                             "to stop its activities.") if e.cameo.startswith("13")]
+    assert _has(warning.actor, "USA") and [a.text for a in warning.recipient] == ["Russian President Vladimir Putin"]

@@ -231,7 +231,8 @@ class TriggerFinder:
         purpose_places = places + [verb] if verb.i != head.i and verb.pos_ == "VERB" else places
         out: list[Token] = []
         for role in roles:
-            for place in (prep_places if role.startswith("prep:") else purpose_places if role == "xobj" else places):
+            on_light_verb = role.startswith("prep:") or role == "dative"  # "gave Putin a warning"
+            for place in (prep_places if on_light_verb else purpose_places if role == "xobj" else places):
                 if role == "dobj":
                     out += [c for c in place.children if c.dep_ == "dobj" and c.pos_ in ACTOR_POS]
                 elif role == "dative":

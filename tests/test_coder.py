@@ -612,3 +612,10 @@ def test_the_indirect_object_of_a_light_verb_is_the_target_of_its_noun(coder):
     (warning,) = [e for e in coder.code_text("Obama gave Russian President Vladimir Putin a stern and personal warning "
                                              "to stop its activities.") if e.cameo.startswith("13")]
     assert _has(warning.actor, "USA") and [a.text for a in warning.recipient] == ["Russian President Vladimir Putin"]
+
+
+def test_members_of_a_people_belong_to_the_country_they_live_in(coder):
+    (killed,) = [e for e in coder.code_text(
+        "Serb forces killed three ethnic Albanians in a gunbattle in southeastern Serbia Friday, a political council "
+        "representing ethnic Albanians in the region said in remarks published here Sunday.") if e.cameo == "190"]
+    assert [a.country for a in killed.recipient] == ["SRB"] and _has(killed.actor, "SRB", "MIL")

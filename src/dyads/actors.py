@@ -256,7 +256,9 @@ class ActorResolver:
             # "security forces in Guinea", "rebels in the Ivory Coast", "the Esfahan facilities in central Iran"
             country = self._located_in(head)
         elif any(t.lower_ == "ethnic" for t in tokens):
-            country = self._located_in(head) or country  # "ethnic Albanians in south Serbia" live in Serbia
+            # "ethnic Albanians in south Serbia", "killed three ethnic Albanians in southeastern Serbia":
+            # members of a people live where they are, not in the country named after the people
+            country = self._located_in(head) or self._located_in(_clause_verb(head)) or country
         if country is None and sector is not None:
             country = self.memory.home_country  # an unqualified domestic actor of the story's country
         if name is not None and (country or sector):
@@ -392,6 +394,13 @@ class ActorResolver:
             saved = (self.memory.last_person, self.memory.last_group)
             self._resolve_one(head)
             self.memory.last_person, self.memory.last_group = saved
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb of the clause a noun phrase belongs to."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def actor_code(country: str | None, sector: str | None, org_code: str | None) -> str | None:

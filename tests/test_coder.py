@@ -619,3 +619,15 @@ def test_members_of_a_people_belong_to_the_country_they_live_in(coder):
         "Serb forces killed three ethnic Albanians in a gunbattle in southeastern Serbia Friday, a political council "
         "representing ethnic Albanians in the region said in remarks published here Sunday.") if e.cameo == "190"]
     assert [a.country for a in killed.recipient] == ["SRB"] and _has(killed.actor, "SRB", "MIL")
+
+
+@pytest.mark.parametrize("text, cameo, recipient", [
+    # security forces search, patrol, seize arms and seal places off; what is sealed is the target
+    ("ayodhya's borders with other districts have been sealed and patrolling along the canal banks intensified to "
+     "prevent ram sevaks or any leader from entering.", "150", "ayodhya's borders"),
+    ("combing operations were carried out in the riot-hit areas of the city.", "170", None),
+])
+def test_security_work_done_by_unnamed_forces(coder, text, cameo, recipient):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and [a.sector for a in events[0].actor] == ["COP"], [(e.cameo, e.rule, e.actor) for e in events]
+    assert recipient is None or [a.text for a in events[0].recipient] == [recipient]

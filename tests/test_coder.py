@@ -631,3 +631,16 @@ def test_security_work_done_by_unnamed_forces(coder, text, cameo, recipient):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events and [a.sector for a in events[0].actor] == ["COP"], [(e.cameo, e.rule, e.actor) for e in events]
     assert recipient is None or [a.text for a in events[0].recipient] == [recipient]
+
+
+def test_a_purpose_clause_is_aimed_at_the_object_and_shares_the_future_of_the_act_it_serves(coder):
+    summons = coder.code_text("France on Tuesday summoned the Chinese ambassador to complain of unacceptable "
+                              "behaviour after he posted a series of tweets targeting French lawmakers.")
+    (complaint,) = [e for e in summons if e.cameo.startswith("11")]
+    assert _has(complaint.actor, "FRA") and [a.text for a in complaint.recipient] == ["the Chinese ambassador"]
+    assert not [e for e in summons if e.event_type == "MOBILIZE"]  # posting is a deployment only of forces
+    events = coder.code_text("Gambian President Dawda Jawara will visit Mauritania and Senegal to mediate in a border "
+                             "dispute between the two West African neighbors, diplomatic sources said on Wednesday.")
+    mediation = [e for e in events if e.rule == "045.mediate"]
+    assert mediation and mediation[0].cameo == "036", [(e.cameo, e.rule) for e in events]
+    assert {a.country for a in mediation[0].recipient} == {"MRT", "SEN"}

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorResolver, actor_code
 from .dates import resolve_date
-from .events import FRAMED, Trigger, TriggerFinder, dependent, passive_subjects
+from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects
 from .knowledge import Knowledge
 from .models import Actor, Event, Location, Story, make_event_id
 from .models import Span as TextSpan
@@ -228,6 +228,8 @@ class EventCoderComponent:
         if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor):
             hypothetical = True  # "if it is attacked", "permission to help": a condition or an option, not a fact
         auxes = _aux(anchor) | _aux(trig.head)
+        if is_purpose_clause(anchor) and anchor.dep_ in ("advcl", "xcomp"):
+            auxes |= _aux(anchor.head)  # "will visit Senegal to mediate": the purpose shares the future
         if anchor.dep_ == "ccomp" and anchor.head.lemma_ in self.reporting_verbs:
             auxes = {"will" if a in ("would", "could") else a for a in auxes}  # reported future: "said it would"
         if reporter is not None:
@@ -253,6 +255,10 @@ class EventCoderComponent:
             seen = {t.i for t in recipient_heads}
             recipient_heads += [t for t in self.finder.recipient_heads(trig, default_roles)
                                 if t.i not in seen and _is_named(t)]
+        if is_purpose_clause(trig.head) and trig.head.dep_ in ("advcl", "xcomp"):
+            # "summoned the ambassador to complain", "called Lavrov to discuss": the act of the purpose
+            # clause is aimed at whom the act it serves was
+            recipient_heads += [c for c in trig.head.head.children if c.dep_ == "dobj" and resolver.is_actor_like(c)]
         if pattern.converse and not passive:  # "received weapons from the government": the giver acts
             if not recipient_heads:
                 return None  # "will acquire a weapon": no one gave it

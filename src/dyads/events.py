@@ -243,7 +243,7 @@ class TriggerFinder:
                     out += [c for c in place.children if c.dep_ == "poss"]
                 elif role == "xobj":
                     for clause in place.children:
-                        if _is_purpose_clause(clause):  # "to help Haiti", "to help Haiti cope"
+                        if is_purpose_clause(clause):  # "to help Haiti", "to help Haiti cope"
                             out += [o for o in clause.children if o.dep_ in ("dobj", "dative")]
                             out += [s for c in clause.children if c.dep_ in ("ccomp", "xcomp")
                                     for s in c.children if s.dep_ == "nsubj"]
@@ -278,7 +278,7 @@ def dependent(token: Token, dep: str) -> Token | None:
     return next((c for c in token.children if c.dep_ == dep), None)
 
 
-def _is_purpose_clause(clause: Token) -> bool:
+def is_purpose_clause(clause: Token) -> bool:
     """"(aid) to help Haiti", "(funds) to rebuild the schools": an infinitive clause of purpose."""
     return clause.dep_ in ("xcomp", "advcl", "relcl", "acl") and clause.pos_ == "VERB" and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)

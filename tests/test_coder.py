@@ -644,3 +644,10 @@ def test_a_purpose_clause_is_aimed_at_the_object_and_shares_the_future_of_the_ac
     mediation = [e for e in events if e.rule == "045.mediate"]
     assert mediation and mediation[0].cameo == "036", [(e.cameo, e.rule) for e in events]
     assert {a.country for a in mediation[0].recipient} == {"MRT", "SEN"}
+
+
+def test_asked_to_help_is_an_appeal_and_assurances_received_are_promises(coder):
+    events = coder.code_text("Congress is asking Obama to help Iran.")
+    assert [e.cameo for e in events] == ["023"] and _has(events[0].recipient, "USA"), [e.rule for e in events]
+    (promise,) = coder.code_text("Georgian demonstrators received assurances from the Georgian government.")
+    assert promise.event_type == "AGREE" and _has(promise.actor, "GEO", "GOV") and _has(promise.recipient, "GEO", "CVL")

@@ -144,9 +144,13 @@ def test_quad_class_follows_the_root_code(cameo):
     assert not wrong, f"wrong quad class: {wrong}"
 
 
-def test_statements_and_appeals_have_no_plover_type(cameo):
-    typed = sorted(code for code, info in cameo.items() if code[:2] in ("01", "02") and info.plover_type)
-    assert not typed, f"01/02 codes with a PLOVER type: {typed}"
+def test_statements_have_no_plover_type_and_appeals_are_requests(cameo):
+    typed = sorted(code for code, info in cameo.items() if code[:2] == "01" and info.plover_type)
+    assert not typed, f"01 codes with a PLOVER type: {typed}"
+    # the CAMEO->PLOVER table leaves appeals out; the manual: REQUEST is "all requests, demands, and orders"
+    appeals = {code: info for code, info in cameo.items() if code[:2] == "02"}
+    assert appeals and all(info.plover_type == "REQUEST" for info in appeals.values())
+    assert cameo["023"].plover_mode == cameo["103"].plover_mode == "assist" and cameo["026"].plover_mode == "meet"
     untyped = sorted(code for code, info in cameo.items() if code[:2] not in ("01", "02") and not info.plover_type)
     assert not untyped, f"codes 03-20 without a PLOVER type: {untyped}"
 

@@ -39,6 +39,9 @@ EventType = Annotated[str | None, typer.Option("--event-type", help="PLOVER even
 CameoRoot = Annotated[str | None, typer.Option("--cameo-root", help="CAMEO root, 01..20.")]
 QuadClass = Annotated[int | None, typer.Option("--quad-class", min=1, max=4, help="Quad class 1-4.")]
 FreeText = Annotated[str | None, typer.Option("--text", help="Words in the sentence.")]
+ClassifierOption = Annotated[Path | None, typer.Option(
+    "--classifier", help="A classifier trained by `dyads train`: re-ranks the rule events and backs off "
+                         "to it where the rules find none.", show_default=False)]
 
 
 def _progress() -> Progress:
@@ -64,9 +67,11 @@ def code(
     max_chars: Annotated[int, typer.Option(help="Longest story accepted, in characters.")] = 2_000_000,
     all_events: Annotated[bool, typer.Option(
         "--all-events", help="Keep every event found, not only each sentence's main events.")] = False,
+    classifier: ClassifierOption = None,
 ) -> None:
     """Code stories into events: print them (or write --output) and store them."""
     from .coder import Coder
+    from .learned import ClassifierError
     from .output import output_format, print_events, write_events
     from .reader import format_reject, read_stories, write_rejects
 
@@ -77,8 +82,12 @@ def code(
             err.print(f"error: {exc}")
             raise typer.Exit(1) from exc
 
-    coder = Coder(dictionaries=[str(d) for d in dictionary or []], n_process=processes, geocode=geocode,
-                  max_chars=max_chars, all_events=all_events)
+    try:
+        coder = Coder(dictionaries=[str(d) for d in dictionary or []], n_process=processes, geocode=geocode,
+                      max_chars=max_chars, all_events=all_events, classifier=classifier)
+    except ClassifierError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
     rejected: list[Reject] = []
     if rejects.exists():
         rejects.unlink()  # the file describes this run
@@ -129,6 +138,53 @@ def code(
     err.print(summary, highlight=False)
     if rejected:
         raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command("train")
+def train(
+    gold: Annotated[list[Path], typer.Argument(
+        help="Gold files (JSON Lines, the gold schema). Records of datasets with PLOVER event types, or only "
+             "penta classes, become examples; other gold is skipped.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Directory the classifier is saved to.",
+                                      show_default=False)],
+    epochs: Annotated[int, typer.Option(min=1, help="Passes over the examples.")] = 10,
+    seed: Annotated[int, typer.Option(help="Random seed: the same gold and seed give the same model.")] = 0,
+    threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Probability at which the classifier adds an event where the rules found none.")] = 0.5,
+    architecture: Annotated[str, typer.Option(help="spaCy text classifier: bow or ensemble.")] = "bow",
+) -> None:
+    """Train a sentence classifier of event types on gold, for `dyads code --classifier DIR`."""
+    from .evaluate import GoldError
+    from .learned import ClassifierError, train_classifier
+
+    for path in gold:
+        if not path.is_file():
+            err.print(f"error: {path}: no such file", markup=False, highlight=False)
+            raise typer.Exit(1)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "meta.json").exists())):
+        err.print(f"error: {out}: exists and is not a classifier directory", markup=False, highlight=False)
+        raise typer.Exit(1)
+    bar = Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+    try:
+        with bar:
+            task = bar.add_task("", total=epochs)
+
+            def on_epoch(epoch: int, loss: float) -> None:
+                bar.update(task, advance=1, description=f"loss {loss:.4f}")
+                err.print(f"epoch {epoch:>3}/{epochs}  loss {loss:.4f}", highlight=False)
+
+            meta = train_classifier(gold, out, epochs=epochs, seed=seed, threshold=threshold,
+                                    architecture=architecture, on_epoch=on_epoch)
+    except (GoldError, ClassifierError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    for note in meta["skipped"]:
+        err.print(f"skipped {note}", markup=False, highlight=False)
+    labels = ", ".join(f"{label} {n}" for label, n in meta["positives"].items())
+    err.print(f"{meta['examples']} examples ({labels}); {meta['train_seconds']} s; saved to {out}",
+              markup=False, highlight=False)
 
 
 def _filter(date_from, date_to, country, actor_country, recipient_country, sector, event_type,

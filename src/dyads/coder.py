@@ -683,8 +683,10 @@ class Coder:
     """
 
     def __init__(self, dictionaries: Iterable[str] = (), n_process: int = 1, batch_size: int = DEFAULT_BATCH,
-                 geocode: bool = True, max_chars: int = 2_000_000, all_events: bool = False):
-        self.nlp = load_pipeline(tuple(str(d) for d in dictionaries), margin=1.0 if all_events else DEFAULT_MARGIN)
+                 geocode: bool = True, max_chars: int = 2_000_000, all_events: bool = False,
+                 classifier: str | None = None):
+        self.nlp = load_pipeline(tuple(str(d) for d in dictionaries), margin=1.0 if all_events else DEFAULT_MARGIN,
+                                 classifier=str(classifier) if classifier is not None else None)
         self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
         self.n_process = n_process
         self.batch_size = batch_size

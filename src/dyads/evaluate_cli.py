@@ -41,6 +41,9 @@ def evaluate(
     save_predictions: Annotated[Path | None, typer.Option(
         "--save-predictions", help="Also write the coded events to this JSON Lines file.",
         show_default=False)] = None,
+    classifier: Annotated[Path | None, typer.Option(
+        "--classifier", help="A classifier trained by `dyads train`: re-ranks the rule events and backs off "
+                             "to it where the rules find none.", show_default=False)] = None,
 ) -> None:
     """Measure how well dyads agrees with human-coded gold: the same metrics as the public scorer,
     a confusion matrix of event types and the worst misses with the rule that fired."""
@@ -57,13 +60,14 @@ def evaluate(
         fail(f"{save_predictions}: its folder does not exist")
     try:
         predictions = read_jsonl(pred) if pred else None
+        coder = _coder_with(classifier, processes, fail) if classifier is not None and pred is None else None
         if not errors.is_terminal:  # no progress bar in logs and pipes
             result = run_evaluation(gold, limit=limit, worst=worst, n_process=processes,
-                                    predictions=predictions)
+                                    predictions=predictions, coder=coder)
         else:
             with _progress_bar(errors) as progress:
                 result = run_evaluation(gold, limit=limit, worst=worst, n_process=processes,
-                                        predictions=predictions, progress=progress)
+                                        predictions=predictions, progress=progress, coder=coder)
     except GoldError as exc:
         fail(str(exc))
         return
@@ -76,6 +80,17 @@ def evaluate(
         sys.stdout.write(json.dumps(result.report, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     else:
         render_report(result.report, Console())
+
+
+def _coder_with(classifier: Path, processes: int, fail: Callable[[str], None]):
+    """The coder with a classifier trained by ``dyads train`` (a clear error for a bad directory)."""
+    from .coder import Coder
+    from .learned import ClassifierError
+
+    try:
+        return Coder(n_process=processes, geocode=False, classifier=classifier)  # places are not scored
+    except ClassifierError as exc:
+        fail(str(exc))
 
 
 class _progress_bar:

@@ -5,7 +5,9 @@ Components, in order (each registered by name, each testable alone):
                     omit the final full stop of a paragraph
   dyads_actor_terms (after NER) marks country names, demonyms, capitals, organisations, sector words
                     and known people (PhraseMatcher over the knowledge files) in doc.spans
-  dyads_events      (last) codes the events of the story into doc.user_data (see coder.py)
+  dyads_events      codes the events of the story into doc.user_data (see coder.py)
+  dyads_learned     (optional, last) re-ranks those events by a classifier trained with `dyads train`
+                    and backs off to it where the rules found nothing (see learned.py)
 
 Running the coding inside the pipeline lets ``nlp.pipe(n_process=N)`` parallelise everything.
 """
@@ -72,10 +74,16 @@ def knowledge_for(dictionaries: tuple[str, ...]) -> Knowledge:
     return Knowledge.load(dictionaries)
 
 
-def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, margin: float = 0.2) -> Language:
+def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, margin: float = 0.2,
+                  classifier: str | None = None) -> Language:
     """The pinned model with dyads' components added. ``code_events=False`` gives the parse-only
-    pipeline (the throughput ceiling the benchmark compares against)."""
+    pipeline (the throughput ceiling the benchmark compares against). ``classifier``: a directory
+    saved by ``dyads train``, whose ``dyads_learned`` component backs off the rules (see learned.py)."""
     check_model()
+    if classifier is not None and code_events:
+        from .learned import classifier_meta  # (registers the dyads_learned factory)
+
+        classifier_meta(classifier)  # a bad path fails before the model is loaded
     nlp = spacy.load(MODEL_PACKAGE)
     read_misdecoded_punctuation(nlp)
     nlp.add_pipe("dyads_paragraphs", before="parser")
@@ -83,6 +91,8 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
         config = {"dictionaries": list(dictionaries)}
         nlp.add_pipe("dyads_actor_terms", config=config)
         nlp.add_pipe("dyads_events", config={**config, "margin": margin})
+        if classifier is not None:
+            nlp.add_pipe("dyads_learned", config={"path": str(classifier)})
     return nlp
 
 

@@ -651,3 +651,11 @@ def test_asked_to_help_is_an_appeal_and_assurances_received_are_promises(coder):
     assert [e.cameo for e in events] == ["023"] and _has(events[0].recipient, "USA"), [e.rule for e in events]
     (promise,) = coder.code_text("Georgian demonstrators received assurances from the Georgian government.")
     assert promise.event_type == "AGREE" and _has(promise.actor, "GEO", "GOV") and _has(promise.recipient, "GEO", "CVL")
+
+
+def test_an_act_that_happened_to_no_one_did_not_happen_but_saying_so_is_a_statement(coder):
+    events = coder.code_text("\u2018\u2018no troops were withdrawn from the border,\u2019\u2019 said a defence "
+                             "official.")
+    assert [e.cameo for e in events] == ["010"], [(e.cameo, e.rule) for e in events]  # no withdrawal, no refusal
+    events = coder.code_text("the police said no one was arrested.")
+    assert [(e.cameo, [a.sector for a in e.actor]) for e in events] == [("010", ["COP"])]

@@ -106,11 +106,13 @@ class EventCoderComponent:
         speakers = [e for e in speakers if id(e) in kept]
         events = self._main_events(self._merge_repeats([e for e in events if id(e) in kept]))
         # Who reported the news is an event too (a statement, 010), never the sentence's main one,
-        # and only when the speaker is coded: "police said curfew was lifted".
+        # and only when the speaker is coded: "police said curfew was lifted"; where what was said
+        # is no event ("police said no one was arrested"), the statement is the news.
         best = _best_by_sentence(events)
         for e in speakers:
-            if any(a.is_resolved for a in e.actor) and e.sentence_index in best and not e.negated:
-                e.confidence = round(min(e.confidence, best[e.sentence_index] - 0.01), 3)
+            if any(a.is_resolved for a in e.actor) and not e.negated:
+                if e.sentence_index in best:
+                    e.confidence = round(min(e.confidence, best[e.sentence_index] - 0.01), 3)
                 events.append(e)
         events.sort(key=lambda e: e.trigger.start)
         return events
@@ -210,6 +212,7 @@ class EventCoderComponent:
         if governor is None and trig.head.dep_ == "xcomp" and trig.head.head.lemma_ in self.intent_adjectives:
             anchor = trig.head.head  # "is ready to send": the subject and modality sit on the copula
         negated = any(_is_negation(c, self.negation) for t in {anchor, trig.head} for c in t.children)
+        to_no_one = any(_is_negative_participant(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         hypothetical = False
         kind = None
         if governor is not None:
@@ -225,6 +228,7 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
             kind = "refuse"
+        negated = negated or to_no_one  # "no troops were withdrawn": no act, and no refusal either
         if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor):
             hypothetical = True  # "if it is attacked", "permission to help": a condition or an option, not a fact
         auxes = _aux(anchor) | _aux(trig.head)
@@ -652,6 +656,12 @@ def _inside_own_clause(token: Token, top: Token) -> bool:
 
 def _is_negation(token: Token, words: set[str]) -> bool:
     return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ in words)  # "not", "no troops"
+
+
+def _is_negative_participant(token: Token, words: set[str]) -> bool:
+    """"no one was arrested", "nobody was hurt", "arrested none of them": the act happened to no one."""
+    return token.dep_ in ("nsubj", "nsubjpass", "dobj") and (
+        token.lower_ in words or any(_is_negation(c, words) for c in token.children))
 
 
 def _is_named(token: Token) -> bool:

@@ -671,5 +671,5 @@ def test_an_act_that_happened_to_no_one_did_not_happen_but_saying_so_is_a_statem
 def test_placed_under_curfew_intercepted_people_and_positioned_forces(coder, text, cameo, actor_sector):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events, [(e.cameo, e.rule) for e in coder.code_text(text)]
-    assert actor_sector is None or [a.sector for a in events[0].actor] == [actor_sector]
+    assert actor_sector is None or {a.sector for a in events[0].actor} == {actor_sector}
     assert not coder.code_text("The navy intercepted two missiles.")  # only people are detained

@@ -85,7 +85,7 @@ class EventCoderComponent:
                 continue  # "US-backed forces", "the wounded": a description, not an act
             if (trig.head.pos_ not in ("VERB", "AUX") and not _noun_reports_event(trig.head, self.light_verbs)) \
                     or trig.head.dep_ == "amod":
-                mentions.append(trig)  # "in the battle zones", "the aid program": a mention, not a report
+                mentions.append(trig)  # "in the battle zones", "the aid program", "the arrested persons": a mention
                 continue
             event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
                                 sentence_index, reporter_of.get(trig.head.i))

@@ -98,9 +98,10 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
 
 # Quotes, apostrophes and dashes of UTF-8 text that was decoded as Windows-1252 ("mojibake"), common
 # in scraped news: "â€™" is ’, "â€\ufffd" is ” (its third byte has no Windows-1252 character), "Â" is
-# a no-break space. Read as words they wreck the parse ("relax,â€\ufffd said a police official" gets
-# the subject "â€\ufffd"); split off as punctuation with the intended character as NORM (the model's
-# input feature) the parse is that of clean text, and offsets still refer to the text as given.
+# the first half of a no-break space (read as a separator). Read as words they wreck the parse
+# ("relax,â€\ufffd said a police official" gets the subject "â€\ufffd"); split off as punctuation with
+# the intended character as NORM (the model's input feature) the parse is that of clean text, and
+# offsets still refer to the text as given.
 MISDECODED_PUNCTUATION = {
     "â€™": "’", "â€˜": "‘", "â€œ": "“", "â€\ufffd": "”", "â€\x9d": "”",
     "â€”": "—", "â€“": "–", "â€¦": "…", "â€¢": "•", "Â": "-",

@@ -664,12 +664,10 @@ def test_an_act_that_happened_to_no_one_did_not_happen_but_saying_so_is_a_statem
 @pytest.mark.parametrize("text, cameo, actor_sector", [
     ("ahmedabad: for the first time since its becoming the capital of gujarat in 1972, the state capital, gandhinagar, "
      "has been placed under curfew.", "1723", None),
-    ("they were about to board the marudhar express train when the police intercepted them, he said.", "173", "COP"),
     ("paramilitary forces and army, which had arrived after the riots two weeks back, have been positioned in the "
      "sensitive areas of the city.", "154", "MIL"),
 ])
-def test_placed_under_curfew_intercepted_people_and_positioned_forces(coder, text, cameo, actor_sector):
+def test_placed_under_curfew_and_positioned_forces(coder, text, cameo, actor_sector):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events, [(e.cameo, e.rule) for e in coder.code_text(text)]
     assert actor_sector is None or {a.sector for a in events[0].actor} == {actor_sector}
-    assert not coder.code_text("The navy intercepted two missiles.")  # only people are detained

@@ -77,7 +77,7 @@ def cross_validate(path: Path, args, rules_coder, workdir: Path) -> dict:
         fold_stories = [s for s in stories if s.id in held_out]
         for name, settings in SETTINGS:
             with_settings(model_dir, {key: meta[key] for key in ("threshold", "rerank_weight")} | settings)
-            predictions, seconds = code(Coder(geocode=False, classifier=model_dir), fold_stories)
+            predictions, seconds = code(Coder(classifier=model_dir), fold_stories)
             rows[name]["predictions"] += predictions
             rows[name]["seconds"] += seconds
         print(f"  {path.stem} fold {i + 1}/{args.folds}: {meta['examples']} examples, "
@@ -117,7 +117,7 @@ def main() -> None:
 
     from dyads.coder import Coder
 
-    rules_coder = Coder(geocode=False)
+    rules_coder = Coder()
     with tempfile.TemporaryDirectory(prefix="dyads-cv-") as tmp:
         for dataset in args.datasets:
             path = args.gold_dir / f"{dataset}.gold.jsonl"

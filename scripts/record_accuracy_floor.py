@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     floor_file = json.loads(FLOOR_FILE.read_text(encoding="utf-8"))
     sample = {DEV / f"{dataset}.gold.jsonl": n for dataset, n in floor_file["sample"].items()}
     started = time.perf_counter()
-    measured = figures_of_sample(sample, Coder(n_process=args.processes, geocode=False))
+    measured = figures_of_sample(sample, Coder(n_process=args.processes))
     seconds = time.perf_counter() - started
 
     old_floors = floor_file.get("floors", {})

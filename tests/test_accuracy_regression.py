@@ -40,7 +40,7 @@ def coded() -> dict[Path, Evaluation]:
         pytest.skip("dyads.coder not built yet")
     from dyads.coder import Coder
 
-    coder = Coder(geocode=False)  # places are not scored
+    coder = Coder()  # as `dyads code` codes (places give actors their countries)
     return {DEV / f"{dataset}.gold.jsonl": run_evaluation([DEV / f"{dataset}.gold.jsonl"], limit=n,
                                                           worst=0, coder=coder)
             for dataset, n in _floor_file()["sample"].items()}

@@ -873,7 +873,7 @@ def run_evaluation(gold_paths: Sequence[Path], *, limit: int | None = None, wors
         if coder is None:
             from .coder import Coder  # the coder loads spaCy: only when there is something to code
 
-            coder = Coder(n_process=n_process, geocode=False)  # places are not scored here
+            coder = Coder(n_process=n_process)  # as `dyads code` does: places give actors their countries
         tick = progress(len(stories)) if progress is not None else None
         predictions = code_stories(stories, coder, tick)
     seconds = time.perf_counter() - started

@@ -88,7 +88,7 @@ def _coder_with(classifier: Path, processes: int, fail: Callable[[str], None]):
     from .learned import ClassifierError
 
     try:
-        return Coder(n_process=processes, geocode=False, classifier=classifier)  # places are not scored
+        return Coder(n_process=processes, classifier=classifier)  # as `dyads code` codes
     except ClassifierError as exc:
         fail(str(exc))
 

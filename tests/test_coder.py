@@ -545,6 +545,10 @@ def test_misdecoded_quotes_are_punctuation_and_keep_their_offsets(coder):
     doc = coder.nlp.make_doc(text)
     assert [t.text for t in doc][2:4] == ["sanyal", "â€™s"] and "â€œ" in [t.text for t in doc]
     assert "".join(t.text_with_ws for t in doc) == text
+    # doubled single quotes close a quotation: the speaker after it is the subject
+    (maintained,) = coder.code_text("those violating the prohibitory orders will be dealt with sternly,â€™â€™ the "
+                                    "police chief maintained.")
+    assert [(a.text, a.sector) for a in maintained.actor] == [("the police chief", "COP")]
 
 
 @pytest.mark.parametrize("text, cameo, actor_sector, recipient", [

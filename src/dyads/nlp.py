@@ -103,6 +103,7 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
 # the intended character as NORM (the model's input feature) the parse is that of clean text, and
 # offsets still refer to the text as given.
 MISDECODED_PUNCTUATION = {
+    "â€™â€™": "”", "â€˜â€˜": "“",  # doubled single quotes close and open a quotation
     "â€™": "’", "â€˜": "‘", "â€œ": "“", "â€\ufffd": "”", "â€\x9d": "”",
     "â€”": "—", "â€“": "–", "â€¦": "…", "â€¢": "•", "Â": "-",
 }
@@ -111,12 +112,12 @@ MISDECODED_PUNCTUATION = {
 def read_misdecoded_punctuation(nlp: Language) -> None:
     """Teach the tokenizer the MISDECODED_PUNCTUATION, including in contractions ("donâ€™t")."""
     tokenizer = nlp.tokenizer
-    for orth, intended in MISDECODED_PUNCTUATION.items():
-        tokenizer.add_special_case(orth, [{ORTH: orth, NORM: intended}])
     for orth, pieces in list(tokenizer.rules.items()):  # contractions and "’s" written with "â€™"
         if "’" in orth:
             tokenizer.add_special_case(orth.replace("’", "â€™"), [
                 {ORTH: piece[ORTH].replace("’", "â€™"), NORM: piece.get(NORM, piece[ORTH])} for piece in pieces])
+    for orth, intended in MISDECODED_PUNCTUATION.items():
+        tokenizer.add_special_case(orth, [{ORTH: orth, NORM: intended}])
     for possessive in ("’s", "’S"):
         tokenizer.add_special_case(possessive.replace("’", "â€™"), [{ORTH: possessive.replace("’", "â€™")}])
     for orth in list(tokenizer.rules):
@@ -130,8 +131,8 @@ def read_misdecoded_punctuation(nlp: Language) -> None:
 
 
 def _intended(text: str) -> str:
-    for orth, intended in MISDECODED_PUNCTUATION.items():
-        text = text.replace(orth, intended)
+    for orth in sorted(MISDECODED_PUNCTUATION, key=len, reverse=True):
+        text = text.replace(orth, MISDECODED_PUNCTUATION[orth])
     return text
 
 

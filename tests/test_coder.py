@@ -670,6 +670,8 @@ def test_an_act_that_happened_to_no_one_did_not_happen_but_saying_so_is_a_statem
      "has been placed under curfew.", "1723", None),
     ("paramilitary forces and army, which had arrived after the riots two weeks back, have been positioned in the "
      "sensitive areas of the city.", "154", "MIL"),
+    ("however, there was a marked improvement in the situation after the army moved in and security forces, including "
+     "bsf, took positions in several violent-hit areas of the city.", "150", "COP"),
 ])
 def test_placed_under_curfew_and_positioned_forces(coder, text, cameo, actor_sector):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]

@@ -677,3 +677,9 @@ def test_placed_under_curfew_and_positioned_forces(coder, text, cameo, actor_sec
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events, [(e.cameo, e.rule) for e in coder.code_text(text)]
     assert actor_sector is None or {a.sector for a in events[0].actor} == {actor_sector}
+
+
+def test_what_was_taken_from_someone_is_returned_to_them(coder):
+    text = "Pakistan government announced it will return weapons and other equipment seized from Pakistani people ."
+    (returned,) = [e for e in coder.code_text(text) if e.rule == "084.return"]
+    assert [a.text for a in returned.recipient] == ["Pakistani people"] and _has(returned.actor, "PAK", "GOV")

@@ -410,7 +410,9 @@ class EventCoderComponent:
             # a thing somewhere is aimed at where it is ("a ceasefire in Libya", "an army base in western
             # Afghanistan"); a group somewhere is itself the target ("pressure groups in the United States")
             preps += [c for c in head.children if c.dep_ == "prep" and c.lower_ == "in"]
-        for clause in head.children:  # "a ban imposed on X", "sanctions aimed at X", "a march staged by X"
+        # "a ban imposed on X", "sanctions aimed at X", "a march staged by X"; "weapons and other equipment
+        # seized from X": the clause may hang on the last conjunct
+        for clause in (c for noun in (head, *head.conjuncts) for c in noun.children):
             if clause.dep_ == "acl":  # (a relative clause says more about the object: "who was charged with")
                 preps += [c for c in clause.children if c.dep_ in ("prep", "agent") and c.lower_ in INNER_PREPS]
         for prep in preps:

@@ -683,3 +683,9 @@ def test_what_was_taken_from_someone_is_returned_to_them(coder):
     text = "Pakistan government announced it will return weapons and other equipment seized from Pakistani people ."
     (returned,) = [e for e in coder.code_text(text) if e.rule == "084.return"]
     assert [a.text for a in returned.recipient] == ["Pakistani people"] and _has(returned.actor, "PAK", "GOV")
+
+
+def test_stopping_work_is_a_strike_not_stopping_one(coder):
+    events = coder.code_text("About 1,100 contract employees stopped work in a strike for increased wages on Tuesday "
+                             "at the Grasberg mine in the eastern province of Papua.")
+    assert [(e.cameo, e.event_type) for e in events][:1] == [("143", "PROTEST")], [(e.cameo, e.rule) for e in events]

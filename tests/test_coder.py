@@ -689,3 +689,10 @@ def test_stopping_work_is_a_strike_not_stopping_one(coder):
     events = coder.code_text("About 1,100 contract employees stopped work in a strike for increased wages on Tuesday "
                              "at the Grasberg mine in the eastern province of Papua.")
     assert [(e.cameo, e.event_type) for e in events][:1] == [("143", "PROTEST")], [(e.cameo, e.rule) for e in events]
+
+
+def test_a_country_that_will_not_yield_refuses(coder):
+    (refusal,) = [e for e in coder.code_text(
+        "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "
+        "source of the infections.") if e.event_type == "REJECT"]
+    assert refusal.cameo == "124" and _has(refusal.actor, "RUS") and not refusal.negated

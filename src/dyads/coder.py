@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import ActorResolver, actor_code
+from .actors import HOME_NOUNS, ActorResolver, actor_code
 from .dates import resolve_date
 from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects
 from .knowledge import Knowledge
@@ -241,7 +241,7 @@ class EventCoderComponent:
         elif auxes & self.hypothetical_aux:
             hypothetical = True
         elif (auxes & self.intent_aux or anchor.lemma_ in self.intent_adjectives) and governor is None \
-                and not cameo.startswith(("01", "02", "03")):
+                and not cameo.startswith(("01", "02", "03")) and kind != "refuse":  # "will not lift": a refusal
             conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.condition_marks
                                                         for m in c.children) for c in anchor.children)
             cameo = self.knowledge.recode_for("threaten" if conditional else "intent", cameo) or cameo
@@ -477,7 +477,8 @@ class EventCoderComponent:
         """Is the verb's subject someone who can refuse (not "the decree will not help")?"""
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is None or subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in (
-            "PERSON", "ORG", "GPE", "NORP") or subject.lower_ in self.finder.actor_words
+            "PERSON", "ORG", "GPE", "NORP") or subject.lower_ in self.finder.actor_words or (
+            subject.lower_ in HOME_NOUNS and dependent(subject, "poss") is not None)  # "his country will not"
 
     def _reported_obligation(self, reporter: Trigger) -> Token | None:
         """The reported clause of "said Y must/should V" when V itself is no event trigger."""

@@ -696,3 +696,14 @@ def test_a_country_that_will_not_yield_refuses(coder):
         "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "
         "source of the infections.") if e.event_type == "REJECT"]
     assert refusal.cameo == "124" and _has(refusal.actor, "RUS") and not refusal.negated
+
+
+@pytest.mark.parametrize("text, cameo, actor", [
+    ("The group al-Nusra Front will not release the soldiers and policemen without anything in return.", "124", "REB"),
+    ("Ghana closed its borders with Ivory Coast, Togo and Burkina Faso to address any security concerns related to "
+     "the Sunday's run-off election.", "191", "GHA"),
+])
+def test_named_groups_refuse_and_closed_borders_restrict_movement(coder, text, cameo, actor):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and any(actor in (a.country, a.sector) for a in events[0].actor), \
+        [(e.cameo, e.rule, e.actor) for e in coder.code_text(text)]

@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import HOME_NOUNS, ActorResolver, actor_code
+from .actors import ActorResolver, actor_code
 from .dates import resolve_date
 from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects
 from .knowledge import Knowledge
@@ -223,7 +223,7 @@ class EventCoderComponent:
                 negated = True
             else:
                 cameo = self.knowledge.recode_for(kind, cameo) or cameo
-        if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08" and self._agentive(anchor):
+        if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08" and self._agentive(anchor, resolver):
             # "will not accept", "did not agree": refusing cooperation is itself an event (CAMEO 12)
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
@@ -473,12 +473,12 @@ class EventCoderComponent:
                                         method="clause")
         return None
 
-    def _agentive(self, verb: Token) -> bool:
+    def _agentive(self, verb: Token, resolver: ActorResolver) -> bool:
         """Is the verb's subject someone who can refuse (not "the decree will not help")?"""
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is None or subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in (
-            "PERSON", "ORG", "GPE", "NORP") or subject.lower_ in self.finder.actor_words or (
-            subject.lower_ in HOME_NOUNS and dependent(subject, "poss") is not None)  # "his country will not"
+            "PERSON", "ORG", "GPE", "NORP") or subject.lower_ in self.finder.actor_words or any(
+            a.is_resolved for a in resolver.resolve(subject))  # "his country", "the group al-Nusra Front"
 
     def _reported_obligation(self, reporter: Trigger) -> Token | None:
         """The reported clause of "said Y must/should V" when V itself is no event trigger."""

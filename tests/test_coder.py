@@ -590,7 +590,7 @@ def test_wanting_to_act_is_an_intent_not_the_act(coder):
 def test_silencing_broadcasters_and_persuading(coder, text, cameo, actor, recipient):
     events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo)]
     assert events and [a.sector for a in events[0].actor] == [actor], [(e.cameo, e.actor) for e in events]
-    assert recipient is None or [a.text for a in events[0].recipient] == recipient
+    assert recipient is None or [a.text for a in events[0].recipient] == [recipient]
 
 
 def test_each_coordinated_nationality_is_an_actor(coder):

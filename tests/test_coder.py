@@ -710,3 +710,11 @@ def test_named_groups_refuse_and_closed_borders_restrict_movement(coder, text, c
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events and (actor is None or any(actor in (a.country, a.sector) for a in events[0].actor)), \
         [(e.cameo, e.rule, e.actor) for e in coder.code_text(text)]
+
+
+def test_the_words_of_the_act_are_no_part_of_its_target(coder):
+    (released,) = [e for e in coder.code_text("Yemen let free activists in the face of Tunisia-inspired protesters.")
+                   if e.rule == "0841.release"]
+    assert [a.text for a in released.recipient] == ["activists"] and released.trigger.text == "let free"
+    start = released.recipient[0].start
+    assert released.sentence[start:start + len("activists")] == "activists"

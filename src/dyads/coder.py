@@ -288,6 +288,8 @@ class EventCoderComponent:
             # "five persons were arrested", "we have arrested five persons" (by a speaker not named)
             actors = [resolver.implicit(pattern.implicit_actor)]
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo)
+        for participant in recipients:  # "let free activists" (parsed "free activists"): the act is no part of them
+            _trim_trigger(participant, trig.span)
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
@@ -510,6 +512,17 @@ class EventCoderComponent:
         if negated or hypothetical:
             score *= 0.6
         return max(0.01, min(0.99, score))
+
+
+def _trim_trigger(actor: Actor, trigger: Span) -> None:
+    """Move the start of a participant's span past trigger words the parser put at its front."""
+    if actor.start is None or not trigger.start_char <= actor.start < trigger.end_char < actor.end:
+        return
+    text = trigger.doc.text
+    start = trigger.end_char
+    while start < actor.end and text[start].isspace():
+        start += 1
+    actor.text, actor.start = text[start:actor.end], start
 
 
 def _infinitive_of_noun(verb: Token) -> bool:

@@ -21,6 +21,15 @@ def _has(actors, country, sector=None, text=None):
                and (text is None or text in a.text) for a in actors)
 
 
+def _assert_first_event(coder, text, cameo, actor, recipient):
+    """The text's first event of ``cameo`` has ``actor`` (a country) among its doers and ``recipient``
+    (a country or sector) among its targets."""
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and _has(events[0].actor, actor) and any(recipient in (a.country, a.sector)
+                                                           for a in events[0].recipient), \
+        [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
+
+
 def test_seed_phone_consultation_between_ministers(seed_events):
     story, events = seed_events
     consults = [e for e in events if e.cameo.startswith("04") and e.mode == "phone"]
@@ -295,10 +304,7 @@ def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(code
      "Ireland.", "172", "GBR", "RAD"),
 ])
 def test_targets_named_beside_or_inside_the_object(coder, text, cameo, actor, recipient):
-    events = [e for e in coder.code_text(text) if e.cameo == cameo]
-    assert events and _has(events[0].actor, actor) and any(recipient in (a.country, a.sector)
-                                                           for a in events[0].recipient), \
-        [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
+    _assert_first_event(coder, text, cameo, actor, recipient)
 
 
 def test_meeting_a_goal_is_no_meeting(coder):
@@ -530,10 +536,7 @@ def test_doubts_and_hopes_are_comments_on_their_topic_by_the_speaker(coder):
     ("Azerbaijani troops participate in peacekeeping operations in Afghanistan.", "074", "AZE", "AFG"),
 ])
 def test_cyber_warfare_evidence_pressure_censorship_and_tariffs(coder, text, cameo, actor, recipient):
-    events = [e for e in coder.code_text(text) if e.cameo == cameo]
-    assert events and _has(events[0].actor, actor) and any(recipient in (a.country, a.sector)
-                                                           for a in events[0].recipient), \
-        [(e.cameo, e.actor, e.recipient) for e in coder.code_text(text)]
+    _assert_first_event(coder, text, cameo, actor, recipient)
 
 
 def test_misdecoded_quotes_are_punctuation_and_keep_their_offsets(coder):

@@ -721,3 +721,49 @@ def test_the_words_of_the_act_are_no_part_of_its_target(coder):
     assert [a.text for a in released.recipient] == ["activists"] and released.trigger.text == "let free"
     start = released.recipient[0].start
     assert released.sentence[start:start + len("activists")] == "activists"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("meanwhile, 10 ram sevaks of shiv sena were prevented from leaving for ayodhya at the jaipur railway station, "
+     "superintendent of police (south) b l soni said.", "soni"),
+    ("meanwhile, a batch of 75 kar sevaks were on monday transported out of ayodhya by the government-provided "
+     "vehicles, additional director general of police (law and order) a k mitra said.", "a k mitra"),
+    ("commissioner of police d d tuteja said that the police were looking for similarities in both the incidents.",
+     "tuteja"),
+    ("\"the political situation is fluid,\" said a senior ips officer.", "ips officer"),
+    ("however, identification is posing a serious problem for the police,\" said a grp official on duty at the "
+     "lucknow railway station.", "grp official"),
+])
+def test_a_title_before_a_name_in_lower_cased_news_makes_the_speaker_police(coder, text, speaker):
+    """Lower-cased text parses badly: the title is cut off the name, or "said" loses its subject."""
+    statements = [e for e in coder.code_text(text) if e.cameo == "010"]
+    assert statements and any(speaker in a.text and a.sector == "COP" for a in statements[0].actor), \
+        [(e.rule, e.actor) for e in coder.code_text(text)]
+
+
+def test_a_bare_surname_and_a_definite_description_refer_to_the_titled_person(coder):
+    events = coder.code_text("commissioner of police d d tuteja said that the police were looking for similarities. "
+                             "later tuteja said the curfew would continue. a senior police officer said the curfew "
+                             "would continue. \"we are in control,\" the officer said.")
+    speakers = [a for e in events if e.cameo == "010" for a in e.actor]
+    assert [(a.text, a.sector) for a in speakers] == [("d tuteja", "COP"), ("tuteja", "COP"),
+                                                      ("a senior police officer", "COP"), ("the officer", "COP")]
+
+
+@pytest.mark.parametrize("text, cameo, sector", [
+    ("a state reserve police company has also been requisitioned, sources revealed.", "154", "COP"),
+    ("the massive deployment of security personnel has disrupted normal life, he said.", "150", "COP"),
+    ("even though no new killings were reported on sunday, the toll in the communal violence has climbed sharply to "
+     "430, according to the state police control room in gandhinagar.", "010", "COP"),
+])
+def test_units_deployed_forces_and_attributed_sources_are_actors(coder, text, cameo, sector):
+    """A unit takes its force's sector; the forces deployed show their side's force (CAMEO 15); "according to X"
+    is X's statement."""
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and any(a.sector == sector for a in events[0].actor), \
+        [(e.rule, e.actor) for e in coder.code_text(text)]
+
+
+def test_requisitioned_vehicles_are_seized_not_forces_mobilized(coder):
+    events = coder.code_text("besides, buses of the state roadways have also been requisitioned in faizabad.")
+    assert [e.cameo for e in events] == ["171"], [(e.rule, e.actor) for e in events]

@@ -28,6 +28,7 @@ NEUTER_PRONOUNS = {"it", "its", "itself"}
 # "we" and "I" in a quote are the speaker: "'We will lift the curfew', Pandey said"
 FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
+DEFINITE = {"the", "this", "that", "these", "those"}
 COLLECTIVE_NOUNS = {"police", "army", "military", "government", "authorities", "troops", "forces"}  # "they"
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
 GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "government", "nation",
@@ -49,6 +50,9 @@ class StoryMemory:
     last_person: Actor | None = None
     last_actor: Actor | None = None  # the last resolved non-person actor: what "it" may refer to
     last_group: list[Actor] = field(default_factory=list)
+    # (country, sector) of the last actor named by each head noun of a sector term: what "the officer"
+    # refers to after "a senior police officer"
+    by_head: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     country_counts: Counter = field(default_factory=Counter)
 
     @property
@@ -204,7 +208,9 @@ class ActorResolver:
         terms = []
         for tok in tokens:
             term_span = self.terms_at.get(tok.i)
-            if term_span is not None and term_span.start == tok.i:
+            # (a term may begin before the phrase: "superintendent of police (south) b l soni" parsed
+            # with "police ..." as the phrase)
+            if term_span is not None and (term_span.start == tok.i or tok.i == tokens[0].i):
                 distance = 0 if term_span.start <= head.i < term_span.end else min(
                     abs(head.i - term_span.start), abs(head.i - (term_span.end - 1)))
                 terms.append((distance, term_span.start, self.term_of[term_span.start]))
@@ -212,9 +218,11 @@ class ActorResolver:
                 owner = tok
         terms.sort(key=lambda t: (t[0], t[1]))
         if head.lemma_.lower() in self.partitives and terms and terms[0][0] == 0:
-            # "three companies of the state reserve police", "dozens of supporters": the members say who
-            members = {t.i for prep in head.children if prep.dep_ == "prep" and prep.lower_ == "of"
-                       for t in prep.subtree}
+            # "three companies of the state reserve police", "a state reserve police company", "dozens of
+            # supporters": the members say who
+            members = {t.i for child in head.children
+                       if (child.dep_ == "prep" and child.lower_ == "of") or child.dep_ == "compound"
+                       for t in child.subtree}
             terms = [t for t in terms if t[1] in members] + [t for t in terms if t[1] not in members]
         if head.lemma_.lower() in SPOKESPEOPLE and any(t[2].kind != "agent" or t[0] > 0 for t in terms):
             # "a spokesman for the state police", "an official of the UN": the body they speak for
@@ -238,8 +246,15 @@ class ActorResolver:
                     person = term
         names = [self.person_at[t.i] for t in tokens if t.i in self.person_at]
         name = names[0] if names else None
-        if name is None and head.pos_ == "PROPN" and head.lower_ in self.memory.people:
+        bare = not terms and head.pos_ in ("NOUN", "PROPN") and not any(
+            t.dep_ == "det" and len(t.text) > 1 for t in tokens)  # ("a k mitra": an initial, no article)
+        if name is None and (head.pos_ == "PROPN" or bare) and head.lower_ in self.memory.people:
             name = self.doc[head.i:head.i + 1]  # a known surname the NER did not tag as a person
+        if bare and name is None and (title := self._title_before(span)) is not None:
+            # "commissioner of police d d tuteja", "additional dgp (law and order) a k mitra": in
+            # lower-cased text the parser often cuts the title off the name it precedes
+            sector = title.sector
+            name = span
         if name is not None and (country is None or sector is None):
             known = self._recall_person(name)
             if known:
@@ -250,6 +265,9 @@ class ActorResolver:
             if owned:
                 country = owned[0].country
                 sector = sector or HOME_NOUNS[lower]
+        if not terms and name is None and head.lemma_.lower() in self.memory.by_head \
+                and any(t.dep_ == "det" and t.lower_ in DEFINITE for t in tokens):
+            country, sector = self.memory.by_head[head.lemma_.lower()]  # "the officer": the one named before
         if country is None and shared_country and head.pos_ in ("NOUN",):
             country = shared_country
         if country is None and (sector or name is not None or head.pos_ == "PROPN"):
@@ -270,6 +288,8 @@ class ActorResolver:
             self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
         elif actor.is_resolved and head.tag_ in ("NN", "NNP"):
             self.memory.last_actor = actor
+        if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
+            self.memory.by_head[head.lemma_.lower()] = (country, sector)
         return [actor]
 
     def implicit(self, sector: str) -> Actor:
@@ -296,6 +316,21 @@ class ActorResolver:
             return False
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")
                 or head.lower_ in PLURAL_PRONOUNS)
+
+    def _title_before(self, span: Span) -> ActorTerm | None:
+        """The title (a sector word) directly before a name, past initials and a bracketed qualifier."""
+        i = span.start - 1
+        if i >= 0 and self.doc[i].text == ")":
+            while i >= 0 and self.doc[i].text != "(":
+                i -= 1
+            i -= 1
+        while i >= 0 and len(self.doc[i].text.rstrip(".")) == 1 and self.doc[i].text[0].isalpha():
+            i -= 1  # an initial the parser split off the name
+        term_span = self.terms_at.get(i)
+        if term_span is None or term_span.end - 1 != i:
+            return None
+        term = self.term_of[term_span.start]
+        return term if term.kind == "agent" and term.sector else None
 
     def _located_in(self, head: Token) -> str | None:
         for prep in head.children:

@@ -263,7 +263,9 @@ class EventCoderComponent:
             # "summoned the ambassador to complain", "called Lavrov to discuss": the act of the purpose
             # clause is aimed at whom the act it serves was
             recipient_heads += [c for c in trig.head.head.children if c.dep_ == "dobj" and resolver.is_actor_like(c)]
-        if pattern.converse and not passive:  # "received weapons from the government": the giver acts
+        if pattern.converse and not (passive and anchor.tag_ == "VBN"):
+            # "received weapons from the government": the giver acts ("according to X": X states; the
+            # passive of the clause it qualifies is not its own)
             if not recipient_heads:
                 return None  # "will acquire a weapon": no one gave it
             receiver = actor_head
@@ -278,6 +280,10 @@ class EventCoderComponent:
                                for t in (subjects if role == "dobj" else self.finder.recipient_heads(trig, [role]))]
         elif passive and subjects:
             actor_head = subjects[0]  # "troops were deployed": the troops act
+        elif pattern.passive_subject == "actor" and actor_head is None and trig.head.pos_ == "NOUN" \
+                and (deployed := _of_object(trig.head)) is not None:
+            actor_head = deployed  # "the deployment of security personnel": as "security personnel were deployed"
+            recipient_heads = [t for t in recipient_heads if t.i != deployed.i]
 
         obliged = self._reported_obligation(trig) if cameo == "010" else None
         if obliged is not None:  # "X said Y must ensure security": X demands of Y
@@ -523,6 +529,13 @@ def _trim_trigger(actor: Actor, trigger: Span) -> None:
     while start < actor.end and text[start].isspace():
         start += 1
     actor.text, actor.start = text[start:actor.end], start
+
+
+def _of_object(noun: Token) -> Token | None:
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return dependent(prep, "pobj")
+    return None
 
 
 def _infinitive_of_noun(verb: Token) -> bool:

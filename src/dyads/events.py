@@ -22,6 +22,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 # How a verb without its own subject inherits one from the verb it hangs from.
 INHERIT_SUBJECT = {"xcomp", "conj", "advcl", "pcomp", "acomp"}
 FRAMED = {"xcomp", "ccomp"}
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
 
 
@@ -164,6 +165,11 @@ class TriggerFinder:
                 return shared, False
         if head.dep_ in INHERIT_SUBJECT or head.dep_ in ("prep", "pobj", "dobj") or head.head.dep_ == "prep":
             return self.subject_of(head.head, depth + 1)
+        if head.dep_ == "ROOT" and head.tag_ in FINITE_TAGS and head.i > head.sent.start \
+                and head.nbor(-1).pos_ in ("NOUN", "PROPN"):
+            # a tensed main verb has a subject: where the parser found none ("..., superintendent of police
+            # (south) b l soni said", a misparse of lower-cased news), it is the noun just before the verb
+            return head.nbor(-1), False
         return None, False
 
     def _means_owner(self, verb: Token) -> Token | None:

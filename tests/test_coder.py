@@ -767,3 +767,14 @@ def test_units_deployed_forces_and_attributed_sources_are_actors(coder, text, ca
 def test_requisitioned_vehicles_are_seized_not_forces_mobilized(coder):
     events = coder.code_text("besides, buses of the state roadways have also been requisitioned in faizabad.")
     assert [e.cameo for e in events] == ["171"], [(e.rule, e.actor) for e in events]
+
+
+def test_a_name_after_a_title_anywhere_in_the_story_is_remembered(coder):
+    """The titled mention is no event participant ("kharge said that ... commissioner h t sangliana was in
+    touch"); the NER tags no person in lower-cased text. The name is what follows the title."""
+    events = coder.code_text(
+        "replying to a question, kharge said that bangalore city police commissioner h t sangliana was in touch with "
+        "uttar pradesh police authorities to ascertain the details. similar action will be taken against kar sevaks "
+        "at all railway stations karnataka, sangliana told reporters on thursday.")
+    (told,) = [e for e in events if e.trigger.text == "told"]
+    assert [(a.text, a.sector) for a in told.actor] == [("sangliana", "COP")]

@@ -324,7 +324,7 @@ class ActorResolver:
             while i >= 0 and self.doc[i].text != "(":
                 i -= 1
             i -= 1
-        while i >= 0 and len(self.doc[i].text.rstrip(".")) == 1 and self.doc[i].text[0].isalpha():
+        while i >= 0 and _is_initial(self.doc[i]):
             i -= 1  # an initial the parser split off the name
         term_span = self.terms_at.get(i)
         if term_span is None or term_span.end - 1 != i:
@@ -416,9 +416,36 @@ class ActorResolver:
         self.memory.people.setdefault(name.text.lower(), value)
         self.memory.people.setdefault(name[-1].lower_, value)
 
+    def _name_after(self, i: int) -> Span | None:
+        """The name a title at ``i - 1`` is followed by, past a bracketed qualifier: "police commissioner
+        h.t. sangliana said", "deputy commissioner of police (zone one) vinod lokhande,"."""
+        doc = self.doc
+        if i < len(doc) and doc[i].text == "(":
+            close = next((j for j in range(i, min(i + 8, len(doc))) if doc[j].text == ")"), None)
+            if close is None:
+                return None
+            i = close + 1
+        start = i
+        while i < len(doc) and i - start < 6 and i not in self.terms_at and (
+                _is_initial(doc[i]) or (doc[i].text == "." and i > start and _is_initial(doc[i - 1]))
+                or (doc[i].is_alpha and doc[i].pos_ in ("PROPN", "NOUN") and doc[i].tag_ != "NNS"
+                    and not doc[i].is_stop)):
+            i += 1  # ("h.t" "." "sangliana": the tokenizer may split an initial's period off)
+        # a name ends the phrase: what follows is punctuation or the verb ("... sangliana said")
+        if i == start or not doc[i - 1].is_alpha or _is_initial(doc[i - 1]) or (
+                i < len(doc) and not (doc[i].is_punct or doc[i].pos_ in ("VERB", "AUX"))):
+            return None
+        return doc[start:i]
+
     def learn_titles(self) -> None:
         """Pre-pass over the story: remember every titled person, so that "Lavrov" resolves even
-        where the titled mention is not itself an event participant."""
+        where the titled mention is not itself an event participant. In lower-cased text, where the
+        NER finds no people, a name is what directly follows a title."""
+        for start, term in self.term_of.items():
+            if term.kind == "agent" and term.sector:
+                name = self._name_after(self.terms_at[start].end)
+                if name is not None:
+                    self._remember_person(name, self.memory.home_country, term.sector)
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue
@@ -429,6 +456,13 @@ class ActorResolver:
             saved = (self.memory.last_person, self.memory.last_group)
             self._resolve_one(head)
             self.memory.last_person, self.memory.last_group = saved
+
+
+def _is_initial(token: Token) -> bool:
+    """An initial of a name: "d", "h.t.", "mk" (two letters, not a word such as "of")."""
+    letters = token.text.replace(".", "")
+    return letters.isalpha() and (len(letters) == 1 or (len(letters) <= 3 and "." in token.text)
+                                  or (len(letters) == 2 and not token.is_stop))
 
 
 def _clause_verb(token: Token) -> Token:

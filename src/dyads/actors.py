@@ -443,9 +443,12 @@ class ActorResolver:
         NER finds no people, a name is what directly follows a title."""
         for start, term in self.term_of.items():
             if term.kind == "agent" and term.sector:
-                name = self._name_after(self.terms_at[start].end)
+                title = self.terms_at[start]
+                name = self._name_after(title.end)
                 if name is not None:
                     self._remember_person(name, self.memory.home_country, term.sector)
+                    # "the commissioner" later is the titled person first named
+                    self.memory.by_head.setdefault(title[-1].lemma_.lower(), (self.memory.home_country, term.sector))
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue

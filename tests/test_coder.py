@@ -799,3 +799,22 @@ def test_paramilitary_forces_are_police_and_the_army_is_military(coder, text, se
     events = [e for e in coder.code_text(text) if e.cameo.startswith("15")]
     assert events and [a.sector for a in events[0].actor] == [sector], \
         [(e.rule, e.actor) for e in coder.code_text(text)]
+
+
+def test_a_list_misparsed_as_an_apposition_gives_every_member(coder):
+    (met,) = [e for e in coder.code_text("The US, Russia, and Switzerland met yesterday") if e.cameo.startswith("04")]
+    assert [a.country for a in met.actor] == ["USA", "RUS", "CHE"]
+    events = coder.code_text("Russian Foreign Minister, Sergey Lavrov, and his Syrian counterpart met in Moscow.")
+    assert [a.country for a in events[0].actor] == ["RUS", "SYR"]  # the title's apposition stays one actor
+
+
+def test_the_doer_of_the_means_and_no_doer_of_a_mishap(coder):
+    events = coder.code_text("The Syrian Observatory for Human Rights, a UK-based group that tracks the war, said "
+                             "eight people were killed in an air strike by government forces in a separate, rebel-held "
+                             "part of the city.")
+    (killed,) = [e for e in events if e.cameo.startswith("19")]
+    assert [a.text for a in killed.actor] == ["government forces"]
+    assert killed.actor[0].country != "GBR"  # a "UK-based" group does not make the story British
+    events = coder.code_text("LYON: Interpol has said it will send a team in the next 48 hours to help identify "
+                             "victims killed by the Malaysia Airlines flight MH17 crash in east Ukraine.")
+    assert not [e for e in events if e.cameo[:2] in ("18", "19", "20")], [(e.rule, e.actor) for e in events]

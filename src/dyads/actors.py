@@ -103,7 +103,8 @@ class ActorResolver:
             self.term_of[span.start] = term
             for i in range(span.start, span.end):
                 self.terms_at[i] = span
-            if term.country and term.kind in ("country", "demonym", "capital", "government"):
+            if term.country and term.kind in ("country", "demonym", "capital", "government") \
+                    and doc[span.end:span.end + 2].text.lower() != "-based":  # "a UK-based group" is not about the UK
                 self.memory.country_counts[term.country] += 1
         self.person_at: dict[int, Span] = {}
         for ent in doc.ents:
@@ -159,10 +160,13 @@ class ActorResolver:
     def _conjuncts(self, head: Token) -> list[Token]:
         out = [head]
         for child in head.children:
-            if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+            if (child.dep_ == "conj" or _is_list_member(child)) and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 if self._is_apposition(head, child):
                     continue
                 out.extend(self._conjuncts(child))
+            elif child.dep_ == "appos":  # "Foreign Minister, Sergey Lavrov, and his Syrian counterpart"
+                out.extend(t for c in child.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")
+                           for t in self._conjuncts(c))
         return out
 
     def _is_apposition(self, head: Token, conj: Token) -> bool:
@@ -182,7 +186,7 @@ class ActorResolver:
             if tok.dep_ in PHRASE_BREAKS and not (tok.dep_ == "prep" and tok.lower_ in PHRASE_PREPS):
                 if not (tok.dep_ == "conj" and self._is_apposition(head, tok)):
                     continue
-            if tok.dep_ == "appos" and tok.pos_ == "NOUN" and tok.i not in self.terms_at:
+            if tok.dep_ == "appos" and ((tok.pos_ == "NOUN" and tok.i not in self.terms_at) or _is_list_member(tok)):
                 continue  # "Lavrov, bilateral relations": a misattached apposition, not a title
             keep.append(tok)
             stack.extend(tok.children)
@@ -459,6 +463,14 @@ class ActorResolver:
             saved = (self.memory.last_person, self.memory.last_group)
             self._resolve_one(head)
             self.memory.last_person, self.memory.last_group = saved
+
+
+def _is_list_member(token: Token) -> bool:
+    """"The US, Russia, and Switzerland": the parser may make the second item an apposition of the
+    first; an apposition of the same kind of name as its head (not a name after a title: "Foreign
+    Minister, Sergey Lavrov, and ...") that is followed by "and" and a conjunct is the next item of a list."""
+    return token.dep_ == "appos" and bool(token.ent_type_) and token.ent_type_ == token.head.ent_type_ \
+        and any(c.dep_ == "cc" for c in token.children) and any(c.dep_ == "conj" for c in token.children)
 
 
 def _is_initial(token: Token) -> bool:

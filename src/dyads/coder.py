@@ -56,6 +56,7 @@ class EventCoderComponent:
         self.measure_nouns = modality["measure_nouns"]
         self.pressure_nouns = modality["pressure_nouns"]
         self.background_nouns = modality["background_nouns"]
+        self.mishaps = modality["mishaps"]
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -247,6 +248,8 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("threaten" if conditional else "intent", cameo) or cameo
 
         actor_head, passive = self.finder.subject_of(anchor)
+        if cameo[:2] in ("18", "19", "20") and self._by_mishap(trig.head, actor_head):
+            return None  # "killed in a road accident", "killed by the earthquake": no one's act
         roles = pattern.recipient or self.knowledge.default_recipients[
             "verb" if trig.head.pos_ in ("VERB", "AUX") else "noun"]
         if governor is not None and kind in ("appeal", "demand", "threaten"):
@@ -494,6 +497,12 @@ class EventCoderComponent:
             if child.dep_ == "ccomp" and _aux(child) & self.obligation_aux:
                 return child
         return None
+
+    def _by_mishap(self, trigger: Token, actor_head: Token | None) -> bool:
+        causes = [actor_head] if actor_head is not None else []
+        causes += [dependent(prep, "pobj") for prep in trigger.children
+                   if prep.dep_ in ("prep", "agent") and prep.lower_ in ("in", "by", "during")]
+        return any(c is not None and c.lemma_.lower() in self.mishaps for c in causes)
 
     def _in_background(self, head: Token) -> bool:
         """Is the trigger inside a phrase that only sets the scene ("after the shooting")?"""

@@ -182,9 +182,9 @@ class TriggerFinder:
                         c.dep_ in ("acl", "compound") and c.lemma_.lower() in self.event_nouns for c in means.children):
                     return means  # "police firing" parsed as "police" + a participle
                 if means is not None and means.lemma_.lower() in self.event_nouns:
-                    for child in means.children:
-                        if child.dep_ in ("poss", "compound") or (child.dep_ == "amod" and child.ent_type_ == "NORP"):
-                            return child
+                    owner = self._owner_of_act(means)  # "in an air strike by government forces"
+                    if owner is not None:
+                        return owner
         for clause in verb.children:  # "one person was killed when the police fired 15 rounds"
             if clause.dep_ == "advcl" and clause.lemma_ in self.force_verbs and any(
                     c.dep_ == "advmod" and c.lower_ in ("when", "as") for c in clause.children):
@@ -193,21 +193,28 @@ class TriggerFinder:
                     return subject
         return None
 
-    def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
+    def _owner_of_act(self, noun: Token) -> Token | None:
+        """Who an event noun says acted: its possessor, its "by" phrase or a modifier that names an actor."""
         owner = dependent(noun, "poss")
         if owner is not None:
-            return owner, False
+            return owner
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "by":
                 obj = dependent(prep, "pobj")
                 if obj is not None:
-                    return obj, False
+                    return obj
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
                                                       or child.pos_ == "PROPN" or child.lower_ in self.actor_words) \
                     and f"{child.lower_} {noun.lemma_.lower()}" not in self.event_noun_phrases:
-                return child, False  # (but "military" is part of the act in "military operation")
+                return child  # (but "military" is part of the act in "military operation")
+        return None
+
+    def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
+        owner = self._owner_of_act(noun)
+        if owner is not None:
+            return owner, False
         if noun.dep_ in ("nsubj", "ROOT") or (noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps):
             return None, False  # (who acted "after the shooting" is not the subject of the sentence)
         if noun.head.i != noun.i:

@@ -818,3 +818,8 @@ def test_the_doer_of_the_means_and_no_doer_of_a_mishap(coder):
     events = coder.code_text("LYON: Interpol has said it will send a team in the next 48 hours to help identify "
                              "victims killed by the Malaysia Airlines flight MH17 crash in east Ukraine.")
     assert not [e for e in events if e.cameo[:2] in ("18", "19", "20")], [(e.rule, e.actor) for e in events]
+
+
+def test_wishing_that_another_acts_is_no_event(coder):
+    assert not [e for e in coder.code_text("Obama wants Putin to attack Switzerland.") if e.cameo[:2] in ("13", "18")]
+    assert [e.cameo for e in coder.code_text("Obama wants to attack Switzerland.")] == ["138"]

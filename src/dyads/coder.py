@@ -218,6 +218,8 @@ class EventCoderComponent:
         kind = None
         if governor is not None:
             kind = governor.pattern.governs or self.finder.governs_by_lemma[governor.head.lemma_]
+            if kind == "wish" and (dependent(governor.head, "dobj") or dependent(trig.head, "nsubj")) is not None:
+                return None  # "Obama wants Putin to attack": another's act, wished for, is no one's event
             if kind == "hypothetical":
                 hypothetical = True
             elif kind == "negate":

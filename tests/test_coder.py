@@ -823,3 +823,8 @@ def test_the_doer_of_the_means_and_no_doer_of_a_mishap(coder):
 def test_wishing_that_another_acts_is_no_event(coder):
     assert not [e for e in coder.code_text("Obama wants Putin to attack Switzerland.") if e.cameo[:2] in ("13", "18")]
     assert [e.cameo for e in coder.code_text("Obama wants to attack Switzerland.")] == ["138"]
+
+
+def test_demonstrating_a_strength_is_no_protest(coder):
+    assert not coder.code_text("The army demonstrated its strength with a parade in the capital.")
+    assert [e.cameo for e in coder.code_text("Thousands demonstrated against the war in London.")] == ["140"]

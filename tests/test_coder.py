@@ -755,6 +755,7 @@ def test_a_bare_surname_and_a_definite_description_refer_to_the_titled_person(co
     ("the massive deployment of security personnel has disrupted normal life, he said.", "150", "COP"),
     ("even though no new killings were reported on sunday, the toll in the communal violence has climbed sharply to "
      "430, according to the state police control room in gandhinagar.", "010", "COP"),
+    ("so far about 400 ramsevaks have been deported.", "174", "COP"),
 ])
 def test_units_deployed_forces_and_attributed_sources_are_actors(coder, text, cameo, sector):
     """A unit takes its force's sector; the forces deployed show their side's force (CAMEO 15); "according to X"

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorResolver, actor_code
 from .dates import resolve_date
-from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects
+from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects, prep_object
 from .knowledge import Knowledge
 from .models import Actor, Event, Location, Story, make_event_id
 from .models import Span as TextSpan
@@ -286,7 +286,7 @@ class EventCoderComponent:
         elif passive and subjects:
             actor_head = subjects[0]  # "troops were deployed": the troops act
         elif pattern.passive_subject == "actor" and actor_head is None and trig.head.pos_ == "NOUN" \
-                and (deployed := _of_object(trig.head)) is not None:
+                and (deployed := prep_object(trig.head, "of")) is not None:
             actor_head = deployed  # "the deployment of security personnel": as "security personnel were deployed"
             recipient_heads = [t for t in recipient_heads if t.i != deployed.i]
 
@@ -540,13 +540,6 @@ def _trim_trigger(actor: Actor, trigger: Span) -> None:
     while start < actor.end and text[start].isspace():
         start += 1
     actor.text, actor.start = text[start:actor.end], start
-
-
-def _of_object(noun: Token) -> Token | None:
-    for prep in noun.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            return dependent(prep, "pobj")
-    return None
 
 
 def _infinitive_of_noun(verb: Token) -> bool:

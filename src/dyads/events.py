@@ -198,11 +198,9 @@ class TriggerFinder:
         owner = dependent(noun, "poss")
         if owner is not None:
             return owner
-        for prep in noun.children:
-            if prep.dep_ == "prep" and prep.lower_ == "by":
-                obj = dependent(prep, "pobj")
-                if obj is not None:
-                    return obj
+        agent = prep_object(noun, "by")
+        if agent is not None:
+            return agent
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
@@ -289,6 +287,12 @@ def _phrase_lemmatizer(nlp: Language):
 def dependent(token: Token, dep: str) -> Token | None:
     """The token's first dependent of relation ``dep`` (``dependent(prep, "pobj")``: the preposition's object)."""
     return next((c for c in token.children if c.dep_ == dep), None)
+
+
+def prep_object(token: Token, preposition: str) -> Token | None:
+    """The object of the token's first ``preposition`` phrase: ``prep_object(deployment, "of")``."""
+    return next((obj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == preposition
+                 if (obj := dependent(prep, "pobj")) is not None), None)
 
 
 def is_purpose_clause(clause: Token) -> bool:

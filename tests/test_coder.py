@@ -829,3 +829,25 @@ def test_wishing_that_another_acts_is_no_event(coder):
 def test_demonstrating_a_strength_is_no_protest(coder):
     assert not coder.code_text("The army demonstrated its strength with a parade in the capital.")
     assert [e.cameo for e in coder.code_text("Thousands demonstrated against the war in London.")] == ["140"]
+
+
+def test_the_future_of_a_light_verb_and_of_a_first_conjunct_carries_over(coder):
+    """"will hold talks": the auxiliary sits on the light verb, not on the event noun; "will order a lathi
+    charge or arrest us": a conjoined verb shares the first verb's auxiliary."""
+    events = coder.code_text("Theresa May will hold talks with European Council president Donald Tusk as she "
+                             "attempts to secure a breakthrough in the Brexit process.")
+    assert [e.cameo for e in events] == ["036"], [(e.rule, e.cameo) for e in events]
+    events = coder.code_text("\"at the most, they will order a lathi charge or arrest us or fire at us.")
+    assert "173" not in [e.cameo for e in events] and "137" in [e.cameo for e in events]
+
+
+def test_what_one_is_free_to_do_is_possible_and_apprehending_may_be_fearing(coder):
+    (arrest,) = coder.code_text("but if we are not allowed to perform the symbolic shila daan, then they are free "
+                                "to arrest us")
+    assert arrest.cameo == "173" and arrest.hypothetical
+    for text in ["the letter apprehended that ram sevaks have planned to form groups and their strength would be "
+                 "around 50 or 100.",
+                 "the situation was very tense after the horrendous act of savagery reported from godhra and we were "
+                 "apprehending acts of retaliation on people not connected with that barbarism."]:
+        assert "173" not in [e.cameo for e in coder.code_text(text)]
+    assert [e.cameo for e in coder.code_text("Police apprehended two suspects near the station.")] == ["173"]

@@ -48,6 +48,7 @@ class EventCoderComponent:
         self.negation = modality["negation"]
         self.obligation_aux = modality["obligation_aux"]
         self.intent_adjectives = modality["intent_adjectives"]
+        self.possibility_adjectives = modality["possibility_adjectives"]
         self.light_verbs = _verb_forms(modality["light_verbs"])
         self.condition_marks = modality["condition_marks"]
         self.background_preps = modality["background_preps"]
@@ -232,9 +233,10 @@ class EventCoderComponent:
             negated = False
             kind = "refuse"
         negated = negated or to_no_one  # "no troops were withdrawn": no act, and no refusal either
-        if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor):
-            hypothetical = True  # "if it is attacked", "permission to help": a condition or an option, not a fact
-        auxes = _aux(anchor) | _aux(trig.head)
+        if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor) \
+                or (anchor.dep_ == "xcomp" and anchor.head.lemma_ in self.possibility_adjectives):
+            hypothetical = True  # "if it is attacked", "permission to help", "free to arrest": not a fact
+        auxes = _aux(anchor) | _aux(trig.head) | _aux(_clause_of(trig.head, self.light_verbs))
         if is_purpose_clause(anchor) and anchor.dep_ in ("advcl", "xcomp"):
             auxes |= _aux(anchor.head)  # "will visit Senegal to mediate": the purpose shares the future
         if anchor.dep_ == "ccomp" and anchor.head.lemma_ in self.reporting_verbs:
@@ -622,7 +624,12 @@ def _verb_forms(verbs: Iterable[str]) -> set[str]:
 
 
 def _aux(token: Token) -> set[str]:
-    return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+    """The auxiliaries of a verb; a conjoined verb without its own shares those of the first ("they will
+    order a lathi charge or arrest us")."""
+    own = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+    if not own and token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
+        return _aux(token.head)
+    return own
 
 
 def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[int]:

@@ -433,7 +433,7 @@ class ActorResolver:
         while i < len(doc) and i - start < 6 and i not in self.terms_at and (
                 _is_initial(doc[i]) or (doc[i].text == "." and i > start and _is_initial(doc[i - 1]))
                 or (doc[i].is_alpha and doc[i].pos_ in ("PROPN", "NOUN") and doc[i].tag_ != "NNS"
-                    and not doc[i].is_stop)):
+                    and not doc[i].is_stop and doc[i].ent_type_ not in ("DATE", "TIME"))):
             i += 1  # ("h.t" "." "sangliana": the tokenizer may split an initial's period off)
         # a name ends the phrase: what follows is punctuation or the verb ("... sangliana said")
         if i == start or not doc[i - 1].is_alpha or _is_initial(doc[i - 1]) or (

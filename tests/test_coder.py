@@ -851,3 +851,13 @@ def test_what_one_is_free_to_do_is_possible_and_apprehending_may_be_fearing(code
                  "apprehending acts of retaliation on people not connected with that barbarism."]:
         assert "173" not in [e.cameo for e in coder.code_text(text)]
     assert [e.cameo for e in coder.code_text("Police apprehended two suspects near the station.")] == ["173"]
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("surat: keeping in view of any possible fall-out of the events at ayodhya, the city police have made heavy "
+     "police bandobast here as a precautionary measure.", "150"),  # "bandobast" parsed as a clause
+    ("police now believe that they were probably isi agents and there could be more of them still around.", "010"),
+])
+def test_a_misparsed_object_and_a_stated_belief(coder, text, cameo):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and [a.sector for a in events[0].actor] == ["COP"], [(e.rule, e.actor) for e in coder.code_text(text)]

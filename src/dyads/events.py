@@ -362,7 +362,8 @@ def _has_object(head: Token, words: list[str]) -> bool:
     nouns and prepositional verbs the object of its preposition ("concern over", "call for talks")."""
     candidates = []
     for child in head.children:
-        if child.dep_ in ("dobj", "xcomp", "attr", "oprd", "nsubjpass"):
+        if child.dep_ in ("dobj", "xcomp", "attr", "oprd", "nsubjpass") \
+                or (child.dep_ == "ccomp" and child.pos_ not in ("VERB", "AUX")):  # a misparsed object
             candidates.append(child)
             candidates.extend(c for c in child.children if c.dep_ == "conj")  # "photographs and intelligence"
         elif child.dep_ in ("prep", "prt", "dative"):

@@ -861,3 +861,15 @@ def test_what_one_is_free_to_do_is_possible_and_apprehending_may_be_fearing(code
 def test_a_misparsed_object_and_a_stated_belief(coder, text, cameo):
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events and [a.sector for a in events[0].actor] == ["COP"], [(e.rule, e.actor) for e in coder.code_text(text)]
+
+
+def test_the_subject_of_a_small_clause_or_a_for_clause_is_the_target(coder):
+    """"let free X" parsed as "let [X free]"; "called for Britain to stay": the clause's subject is aimed at.
+    The "free" inside "let free" is no second release."""
+    events = coder.code_text("Egypt finally let free the 27-year old Egyptian-American Mohamed Soltan, who had been "
+                             "held in a military prison in Cairo for almost two years.")
+    released = [e for e in events if e.cameo == "0841"]
+    assert len(released) == 1 and _has(released[0].actor, "EGY") and "Soltan" in released[0].recipient[0].text
+    _assert_first_event(coder, "Prime Minister Theresa May called on Friday for Britain to stay in the European "
+                        "Union's single market during a roughly two-year transition out of the EU.",
+                        "020", "GBR", "GBR")

@@ -93,7 +93,9 @@ class TriggerFinder:
             current = best.get(head.i)
             if current is None or (specificity, pattern.weight) > (current.specificity, current.pattern.weight):
                 best[head.i] = Trigger(pattern, head, span, specificity)
-        return [best[i] for i in sorted(best)]
+        # a single word inside a longer trigger is part of it ("free" in "let free"), not a trigger of its own
+        inside = {t.i for trig in best.values() for t in trig.span if t.i != trig.head.i}
+        return [best[i] for i in sorted(best) if i not in inside or len(best[i].span) > 1]
 
     # ------------------------------------------------------------------ conditions
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
@@ -246,6 +248,13 @@ class TriggerFinder:
             for place in (prep_places if on_light_verb else purpose_places if role == "xobj" else places):
                 if role == "dobj":
                     out += [c for c in place.children if c.dep_ == "dobj" and c.pos_ in ACTOR_POS]
+                    # "called for Britain to stay", "let free the activists" (parsed "let [the activists
+                    # free]"): the subject of the clause the act is about takes the object's place
+                    out += [subject for clause in place.children
+                            if clause.dep_ in ("advcl", "ccomp", "xcomp")
+                            and (any(m.dep_ == "mark" and m.lower_ == "for" for m in clause.children)
+                                 or clause.i in (t.i for t in trigger.span))
+                            for subject in clause.children if subject.dep_ == "nsubj"]
                 elif role == "dative":
                     for c in place.children:
                         if c.dep_ == "dative":

@@ -873,3 +873,8 @@ def test_the_subject_of_a_small_clause_or_a_for_clause_is_the_target(coder):
     _assert_first_event(coder, "Prime Minister Theresa May called on Friday for Britain to stay in the European "
                         "Union's single market during a roughly two-year transition out of the EU.",
                         "020", "GBR", "GBR")
+
+
+def test_lifting_a_measure_is_aimed_at_whom_it_is_on(coder):
+    (lifted,) = coder.code_text("UN sanctions against Iran were lifted on 16 January 2016.")
+    assert lifted.cameo == "085" and [a.country for a in lifted.recipient] == ["IRN"]

@@ -23,6 +23,8 @@ from .nlp import load_pipeline
 
 EVENTS_KEY = "dyads_events"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# codes of imposing or lifting a measure (ease restrictions or sanctions, sanction, restrict, blockade)
+MEASURE_CODES = ("081", "085", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "EVENT", "LAW", "WORK_OF_ART"}
@@ -364,6 +366,12 @@ class EventCoderComponent:
         for head in heads:
             if actor_head is not None and head.i == actor_head.i:
                 continue
+            aimed_at = self._aimed_at(head)
+            if aimed_at is not None and cameo.startswith(MEASURE_CODES) \
+                    and any(a.is_resolved for a in resolver.resolve(aimed_at)):
+                # "UN sanctions against Iran were lifted": imposing or lifting a measure is aimed at whom it
+                # is on (condemning "the US sanctions against Venezuela" is aimed at who imposed them)
+                return [a for a in resolver.resolve(aimed_at) if a.is_resolved]
             phrase = resolver.resolve(head)
             if not resolver.is_actor_like(head):
                 inner = self._actor_inside(resolver, head, phrase)
@@ -375,11 +383,8 @@ class EventCoderComponent:
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
                     and not (statement and head.dep_ == "dobj"):
                 fallback = found  # what was condemned, attacked, hoped for; what was said is no target
-                if head.lemma_.lower() in self.measure_nouns:  # "sanctions against X": X is hit
-                    aimed_at = next((o for p in head.children if p.dep_ == "prep" and p.lower_ in ("on", "against")
-                                     for o in p.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")), None)
-                    if aimed_at is not None:
-                        fallback = resolver.resolve(aimed_at) or fallback
+                if aimed_at is not None:  # "sanctions against X": X is hit
+                    fallback = resolver.resolve(aimed_at) or fallback
         # "demanded that the US cancel", "voiced hope that the new government will": the subject of
         # the clause a demand, appeal, accusation or comment is about (the clause may hang on the verb,
         # its adjective or its noun: "is confident that", "voiced hope that")
@@ -396,6 +401,13 @@ class EventCoderComponent:
                         topic = topic or found
         place = self._place_target(resolver, trigger)
         return place or fallback or topic or (self._pressing(resolver, trigger) if cameo.startswith("12") else [])
+
+    def _aimed_at(self, head: Token) -> Token | None:
+        """Whom a measure is aimed at: "sanctions against X", "a ban on X" (X, whoever imposed them)."""
+        if head.lemma_.lower() not in self.measure_nouns:
+            return None
+        return next((o for p in head.children if p.dep_ == "prep" and p.lower_ in ("on", "against")
+                     for o in p.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")), None)
 
     def _pressing(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
         """Who pressed for what was refused: "declined to resign despite pressure by the Commission",

@@ -367,11 +367,12 @@ class EventCoderComponent:
             if actor_head is not None and head.i == actor_head.i:
                 continue
             aimed_at = self._aimed_at(head)
-            if aimed_at is not None and cameo.startswith(MEASURE_CODES) \
-                    and any(a.is_resolved for a in resolver.resolve(aimed_at)):
+            if aimed_at is not None and cameo.startswith(MEASURE_CODES):
                 # "UN sanctions against Iran were lifted": imposing or lifting a measure is aimed at whom it
                 # is on (condemning "the US sanctions against Venezuela" is aimed at who imposed them)
-                return [a for a in resolver.resolve(aimed_at) if a.is_resolved]
+                hit = [a for a in resolver.resolve(aimed_at) if a.is_resolved]
+                if hit:
+                    return hit
             phrase = resolver.resolve(head)
             if not resolver.is_actor_like(head):
                 inner = self._actor_inside(resolver, head, phrase)

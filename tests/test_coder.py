@@ -878,3 +878,10 @@ def test_the_subject_of_a_small_clause_or_a_for_clause_is_the_target(coder):
 def test_lifting_a_measure_is_aimed_at_whom_it_is_on(coder):
     (lifted,) = coder.code_text("UN sanctions against Iran were lifted on 16 January 2016.")
     assert lifted.cameo == "085" and [a.country for a in lifted.recipient] == ["IRN"]
+
+
+def test_an_ally_is_not_the_one_it_is_allied_to(coder):
+    (killed,) = [e for e in coder.code_text("Hezbollah guerrillas killed the deputy chief of Israel's militia ally in "
+                                            "southern Lebanon Sunday sources on both sides said.")
+                 if e.cameo.startswith("19")]
+    assert [a.country for a in killed.recipient] == ["LBN"]

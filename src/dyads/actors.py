@@ -33,6 +33,8 @@ COLLECTIVE_NOUNS = {"police", "army", "military", "government", "authorities", "
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
 GROUP_NOUNS = {"side", "country", "minister", "party", "leader", "delegation", "government", "nation",
                "president", "foreign minister", "state", "official"}
+# Nouns that name the other side of a relation: "Israel's militia ally in southern Lebanon" is not Israel
+RELATION_NOUNS = {"ally", "partner", "rival", "enemy", "foe", "neighbour", "neighbor", "opponent", "adversary"}
 # Nouns that, owned by a pronoun, mean the owner's country ("his country", "their government").
 HOME_NOUNS = {"country": None, "nation": None, "government": "GOV", "state": None, "people": "CVL"}
 ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "pobj", "conj"}
@@ -220,6 +222,11 @@ class ActorResolver:
                 terms.append((distance, term_span.start, self.term_of[term_span.start]))
             if tok.dep_ == "poss" and tok.pos_ == "PRON":
                 owner = tok
+        if head.lemma_.lower() in RELATION_NOUNS:
+            other_side = {t.i for child in head.children
+                          if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ == "of")
+                          for t in child.subtree}
+            terms = [t for t in terms if t[1] not in other_side]
         terms.sort(key=lambda t: (t[0], t[1]))
         if head.lemma_.lower() in self.partitives and terms and terms[0][0] == 0:
             # "three companies of the state reserve police", "a state reserve police company", "dozens of

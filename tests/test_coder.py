@@ -885,3 +885,15 @@ def test_an_ally_is_not_the_one_it_is_allied_to(coder):
                                             "southern Lebanon Sunday sources on both sides said.")
                  if e.cameo.startswith("19")]
     assert [a.country for a in killed.recipient] == ["LBN"]
+
+
+@pytest.mark.parametrize("text, cameo, target", [
+    ("A US national has been put under investigation in Italy for her possible role in rioting during a G8 summit "
+     "in Genoa last month, Ansa news agency reported.", "090", "A US national"),
+    ("senior district and police officials hinted that vhp leaders, who are likely to reach ayodhya in a day or two, "
+     "may be put under house arrest as a precautionary step.", "173", "vhp leaders"),
+])
+def test_who_is_put_under_arrest_or_investigation_is_the_target(coder, text, cameo, target):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and [a.text for a in events[0].recipient] == [target], \
+        [(e.rule, e.recipient) for e in coder.code_text(text)]

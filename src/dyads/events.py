@@ -243,6 +243,9 @@ class TriggerFinder:
             verb = verb.head  # "earmarked 10 tons in emergency aid to help Haiti": the verb has the purpose
         purpose_places = places + [verb] if verb.i != head.i and verb.pos_ == "VERB" else places
         out: list[Token] = []
+        if head.dep_ == "pobj" and head.head.lower_ == "under" and head.head.head.pos_ == "VERB":
+            # "X was put under arrest", "placed the leaders under investigation": who is put under it
+            out += [c for c in head.head.head.children if c.dep_ in ("dobj", "nsubjpass")]
         for role in roles:
             on_light_verb = role.startswith("prep:") or role == "dative"  # "gave Putin a warning"
             for place in (prep_places if on_light_verb else purpose_places if role == "xobj" else places):

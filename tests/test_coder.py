@@ -897,3 +897,10 @@ def test_who_is_put_under_arrest_or_investigation_is_the_target(coder, text, cam
     events = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert events and [a.text for a in events[0].recipient] == [target], \
         [(e.rule, e.recipient) for e in coder.code_text(text)]
+
+
+def test_setting_a_deadline_is_an_ultimatum_and_being_set_to_act_is_an_intent(coder):
+    _assert_first_event(coder, "US President Donald Trump set a 30-day deadline for the UN health agency to make "
+                        "significant reforms or risk losing funding.", "139", "USA", "IGO")
+    (visit,) = coder.code_text("The minister is set to visit Moscow next week.")  # "set" as "ready", not passive
+    assert visit.cameo == "036" and [a.text for a in visit.actor] == ["The minister"]

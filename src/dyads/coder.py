@@ -247,13 +247,17 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
         elif auxes & self.hypothetical_aux:
             hypothetical = True
-        elif (auxes & self.intent_aux or anchor.lemma_ in self.intent_adjectives) and governor is None \
+        elif (auxes & self.intent_aux or (anchor.i != trig.head.i and anchor.lemma_ in self.intent_adjectives)) \
+                and governor is None \
                 and not cameo.startswith(("01", "02", "03")) and kind != "refuse":  # "will not lift": a refusal
             conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.condition_marks
                                                         for m in c.children) for c in anchor.children)
             cameo = self.knowledge.recode_for("threaten" if conditional else "intent", cameo) or cameo
 
         actor_head, passive = self.finder.subject_of(anchor)
+        if passive and anchor.i != trig.head.i and anchor.lemma_ in self.intent_adjectives:
+            # "the minister is set to visit": "set" is an adjective here, its subject the one who will act
+            actor_head, passive = dependent(anchor, "nsubjpass") or actor_head, False
         if cameo[:2] in ("18", "19", "20") and self._by_mishap(trig.head, actor_head):
             return None  # "killed in a road accident", "killed by the earthquake": no one's act
         roles = pattern.recipient or self.knowledge.default_recipients[

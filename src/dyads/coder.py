@@ -213,7 +213,9 @@ class EventCoderComponent:
         pattern = trig.pattern
         cameo = pattern.cameo
         anchor = governor.head if governor else trig.head  # the verb that carries subject and modality
-        if governor is None and trig.head.dep_ == "xcomp" and trig.head.head.lemma_ in self.intent_adjectives:
+        on_intent_adjective = governor is None and trig.head.dep_ == "xcomp" \
+            and trig.head.head.lemma_ in self.intent_adjectives
+        if on_intent_adjective:
             anchor = trig.head.head  # "is ready to send": the subject and modality sit on the copula
         negated = any(_is_negation(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         to_no_one = any(_is_negative_participant(c, self.negation) for t in {anchor, trig.head} for c in t.children)
@@ -247,15 +249,14 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
         elif auxes & self.hypothetical_aux:
             hypothetical = True
-        elif (auxes & self.intent_aux or (anchor.i != trig.head.i and anchor.lemma_ in self.intent_adjectives)) \
-                and governor is None \
+        elif (auxes & self.intent_aux or on_intent_adjective) and governor is None \
                 and not cameo.startswith(("01", "02", "03")) and kind != "refuse":  # "will not lift": a refusal
             conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.condition_marks
                                                         for m in c.children) for c in anchor.children)
             cameo = self.knowledge.recode_for("threaten" if conditional else "intent", cameo) or cameo
 
         actor_head, passive = self.finder.subject_of(anchor)
-        if passive and anchor.i != trig.head.i and anchor.lemma_ in self.intent_adjectives:
+        if passive and on_intent_adjective:
             # "the minister is set to visit": "set" is an adjective here, its subject the one who will act
             actor_head, passive = dependent(anchor, "nsubjpass") or actor_head, False
         if cameo[:2] in ("18", "19", "20") and self._by_mishap(trig.head, actor_head):

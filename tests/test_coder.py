@@ -904,3 +904,43 @@ def test_setting_a_deadline_is_an_ultimatum_and_being_set_to_act_is_an_intent(co
                         "significant reforms or risk losing funding.", "139", "USA", "IGO")
     (visit,) = coder.code_text("The minister is set to visit Moscow next week.")  # "set" as "ready", not passive
     assert visit.cameo == "036" and [a.text for a in visit.actor] == ["The minister"]
+
+
+def test_an_alleged_attack_is_an_accusation_and_a_claimed_own_attack_a_claim_of_responsibility(coder):
+    """CAMEO 112 covers allegations: what is alleged or claimed of another is not told as fact; claiming
+    one's own attack is CAMEO 015."""
+    (accused,) = coder.code_text("The US claimed that ISIL had attacked Iraq and taken the city of Mosul")
+    assert accused.cameo == "112" and _has(accused.actor, "USA") and _has(accused.recipient, "IMG")
+    (claimed,) = coder.code_text("UNITA had separately claimed that they had attacked the Catumbela air base on "
+                                 "Monday, also on the outskirts of Benguela.")
+    assert claimed.cameo == "015" and claimed.actor[0].text == "UNITA" and "air base" in claimed.recipient[0].text
+    events = coder.code_text("A 500-page report released Tuesday in the Rwandan capital alleged that France was aware "
+                             "of preparations for the genocide, and that the French military in Rwanda contributed to "
+                             "planning the massacres and actively took part in the killing.")
+    assert [e.cameo for e in events] == ["112"] and _has(events[0].recipient, "FRA")
+    # a claim about one's own state's forces tells their act
+    (hitting,) = coder.code_text("President Donald Trump claimed Friday that the U.S. military is hitting the Islamic "
+                                 "State group 10 times harder after a terror attack in New York City")
+    assert hitting.cameo.startswith("18") and _has(hitting.actor, "USA", "MIL")
+    # a statement of one's own act tells the act
+    (killed,) = [e for e in coder.code_text("Nigerian Air Force (NAF) says it has killed several Boko Haram terrorists "
+                                            "after an air strike on a building.") if e.cameo != "010"]
+    assert killed.cameo.startswith(("18", "19")) and _has(killed.actor, "NGA")
+
+
+def test_a_reflexive_object_is_the_subject_and_a_split_compound_means_has_its_doer(coder):
+    (attack,) = [e for e in coder.code_text("The US said that Iraq had attacked themselves") if e.cameo == "180"]
+    assert [a.country for a in attack.actor] == ["IRQ"] and [a.country for a in attack.recipient] == ["IRQ"]
+    # "tank shelling" is parsed as "tank" + a participle; "Israeli" still names the doer
+    (killed,) = [e for e in coder.code_text("Four children and a man were killed in Israeli tank shelling in the east "
+                                            "of the Gaza Strip on Friday evening, medics said.")
+                 if e.cameo.startswith("19")]
+    assert [a.country for a in killed.actor] == ["ISR"]
+
+
+def test_who_is_prompted_or_directed_to_act_acts(coder):
+    events = coder.code_text("curfew was imposed in kishangarh town of ajmer district after members of two "
+                             "communities clashed during the vhp-sponsored bandh on friday prompting the police to "
+                             "open fire in the air.")
+    (fired,) = [e for e in events if e.cameo == "193"]
+    assert [a.sector for a in fired.actor] == ["COP"], [(e.rule, e.actor) for e in events]

@@ -25,6 +25,7 @@ PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp"
 PHRASE_PREPS = {"of", "from", "in"}
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 NEUTER_PRONOUNS = {"it", "its", "itself"}
+REFLEXIVE_PRONOUNS = {"himself", "herself", "itself", "themselves", "ourselves", "myself"}
 # "we" and "I" in a quote are the speaker: "'We will lift the curfew', Pandey said"
 FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
@@ -368,6 +369,10 @@ class ActorResolver:
 
     def _pronoun(self, tok: Token) -> list[Actor]:
         lower = tok.lower_
+        if lower in REFLEXIVE_PRONOUNS and tok.dep_ != "nsubj":
+            # "Iraq had attacked themselves": a reflexive object is its own clause's subject
+            subject = next((c for c in _clause_verb(tok).children if c.dep_ == "nsubj"), None)
+            return self.resolve(subject) if subject is not None and subject.i != tok.i else []
         for anc in tok.ancestors:
             # "organizations which continue their attacks": inside a relative clause the pronoun
             # refers to the noun the clause describes

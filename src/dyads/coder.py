@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import ActorResolver, actor_code
+from .actors import REFLEXIVE_PRONOUNS, STATE_SECTORS, ActorResolver, actor_code
 from .dates import resolve_date
 from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects, prep_object
 from .knowledge import Knowledge
@@ -212,7 +212,11 @@ class EventCoderComponent:
                reporter: Trigger | None = None) -> Event | None:
         pattern = trig.pattern
         cameo = pattern.cameo
-        anchor = governor.head if governor else trig.head  # the verb that carries subject and modality
+        kind = None
+        if governor is not None:
+            kind = governor.pattern.governs or self.finder.governs_by_lemma[governor.head.lemma_]
+        # the verb that carries subject and modality ("threatened to attack"); an alleged act has its own
+        anchor = governor.head if governor and kind != "allege" else trig.head
         on_intent_adjective = governor is None and trig.head.dep_ == "xcomp" \
             and trig.head.head.lemma_ in self.intent_adjectives
         if on_intent_adjective:
@@ -220,16 +224,14 @@ class EventCoderComponent:
         negated = any(_is_negation(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         to_no_one = any(_is_negative_participant(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         hypothetical = False
-        kind = None
         if governor is not None:
-            kind = governor.pattern.governs or self.finder.governs_by_lemma[governor.head.lemma_]
             if kind == "wish" and (dependent(governor.head, "dobj") or dependent(trig.head, "nsubj")) is not None:
                 return None  # "Obama wants Putin to attack": another's act, wished for, is no one's event
             if kind == "hypothetical":
                 hypothetical = True
             elif kind == "negate":
                 negated = True
-            else:
+            elif kind != "allege":  # (an allegation is recoded once its doer is known)
                 cameo = self.knowledge.recode_for(kind, cameo) or cameo
         if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08" and self._agentive(anchor, resolver):
             # "will not accept", "did not agree": refusing cooperation is itself an event (CAMEO 12)
@@ -314,6 +316,8 @@ class EventCoderComponent:
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
             actors = resolver.resolve(speaker) if speaker is not None else []
+        elif kind == "allege":
+            cameo, actors, recipients = self._allegation(resolver, governor, cameo, actors, recipients)
         reciprocal = pattern.reciprocal
         if pattern.reciprocal and not recipients and len(actors) >= 2 and resolver.refers_back(actor_head):
             # "the two sides discussed": the parties named before acted with each other; a compound
@@ -356,6 +360,21 @@ class EventCoderComponent:
         )
         return event
 
+    def _allegation(self, resolver: ActorResolver, governor: Trigger, cameo: str, actors: list[Actor],
+                    recipients: list[Actor]) -> tuple[str, list[Actor], list[Actor]]:
+        """An act told in an allegation: by another, an accusation against its doer; by the one who
+        alleges it, a claim of responsibility (aimed at the act's target); by the speaker's own side ("Trump
+        claimed that the US military is hitting IS harder"), or where the table has no entry, as told."""
+        speaker, _ = self.finder.subject_of(governor.head)
+        alleging = resolver.resolve(speaker) if speaker is not None else []
+        own = bool({a.code for a in actors if a.code} & {a.code for a in alleging if a.code}
+                   or {a.start for a in actors if a.start is not None} & {a.start for a in alleging})
+        own_side = bool(_state_countries(actors) & _state_countries(alleging))
+        recoded = self.knowledge.recode_for("allege_own" if own else "allege", cameo)
+        if recoded is None or (own_side and not own):
+            return cameo, actors, recipients
+        return recoded, alleging, (recipients if own else actors)
+
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
                          actor_head: Token | None, trigger: Token, cameo: str) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
@@ -383,7 +402,9 @@ class EventCoderComponent:
                 inner = self._actor_inside(resolver, head, phrase)
                 if inner:
                     return inner
-            found = [a for a in phrase if (a.start, a.end) not in taken]
+            # (the actor is not its own target, unless the words say so: "attacked themselves")
+            found = phrase if head.lower_ in REFLEXIVE_PRONOUNS else [a for a in phrase
+                                                                      if (a.start, a.end) not in taken]
             if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
             if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
@@ -549,6 +570,11 @@ class EventCoderComponent:
         if negated or hypothetical:
             score *= 0.6
         return max(0.01, min(0.99, score))
+
+
+def _state_countries(actors: list[Actor]) -> set[str]:
+    """The countries whose state the actors are (government, forces, police, courts, ...)."""
+    return {a.country for a in actors if a.country and a.sector in STATE_SECTORS}
 
 
 def _trim_trigger(actor: Actor, trigger: Span) -> None:

@@ -89,7 +89,7 @@ class TriggerFinder:
                     continue
             if not self._conditions_hold(pattern, head):
                 continue
-            specificity = 2 * (bool(pattern.object) + bool(pattern.context)) + (end - start)
+            specificity = 2 * (bool(pattern.object) + bool(pattern.context) + pattern.takes_clause) + (end - start)
             current = best.get(head.i)
             if current is None or (specificity, pattern.weight) > (current.specificity, current.pattern.weight):
                 best[head.i] = Trigger(pattern, head, span, specificity)
@@ -183,7 +183,7 @@ class TriggerFinder:
                 if means is not None and means.lower_ in self.actor_words and any(
                         c.dep_ in ("acl", "compound") and c.lemma_.lower() in self.event_nouns for c in means.children):
                     return means  # "police firing" parsed as "police" + a participle
-                if means is not None and means.lemma_.lower() in self.event_nouns:
+                if means is not None and self._names_act(means):
                     owner = self._owner_of_act(means)  # "in an air strike by government forces"
                     if owner is not None:
                         return owner
@@ -194,6 +194,13 @@ class TriggerFinder:
                 if subject is not None and subject.lower_ in self.actor_words:
                     return subject
         return None
+
+    def _names_act(self, noun: Token) -> bool:
+        """Is the noun an event noun, or the first half of one the parser split ("in Israeli tank
+        shelling" parsed as "tank" + a participle)?"""
+        after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+        return noun.lemma_.lower() in self.event_nouns or (
+            after is not None and noun.pos_ == "NOUN" and after.tag_ == "VBG" and after.lower_ in self.event_nouns)
 
     def _owner_of_act(self, noun: Token) -> Token | None:
         """Who an event noun says acted: its possessor, its "by" phrase or a modifier that names an actor."""

@@ -944,3 +944,16 @@ def test_who_is_prompted_or_directed_to_act_acts(coder):
                              "open fire in the air.")
     (fired,) = [e for e in events if e.cameo == "193"]
     assert [a.sector for a in fired.actor] == ["COP"], [(e.rule, e.actor) for e in events]
+
+
+def test_a_conjoined_act_shares_its_frame(coder):
+    """"threatened to attack X and kill Y": the killing is threatened too, not told as done; a conjoined
+    clause of an allegation is alleged ("alleged that A, and that B")."""
+    events = coder.code_text("Iran threatened to attack US Army base and kill top general.")
+    assert events and all(e.cameo.startswith("13") for e in events), [(e.rule, e.cameo) for e in events]
+    events = coder.code_text("A 500-page report released Tuesday in the Rwandan capital alleged that France was aware "
+                             "of preparations for the genocide, and that the French military in Rwanda helped to plan "
+                             "and carry out killings.")
+    # all that is alleged of the French military is one accusation of it
+    assert [e.cameo for e in events] == ["112"] and _has(events[0].recipient, "FRA", "MIL"), \
+        [(e.rule, e.cameo, e.recipient) for e in events]

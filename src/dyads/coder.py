@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import REFLEXIVE_PRONOUNS, STATE_SECTORS, ActorResolver, actor_code
+from .actors import REFLEXIVE_PRONOUNS, ActorResolver, actor_code
 from .dates import resolve_date
 from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects, prep_object
 from .knowledge import Knowledge
@@ -24,6 +24,8 @@ from .nlp import load_pipeline
 EVENTS_KEY = "dyads_events"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # codes of imposing or lifting a measure (ease restrictions or sanctions, sanction, restrict, blockade)
+ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told as fact
+EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 MEASURE_CODES = ("081", "085", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
@@ -139,6 +141,8 @@ class EventCoderComponent:
             if clause.dep_ == "xcomp" and clause.head.lemma_ in self.intent_adjectives \
                     and clause.head.dep_ == "acomp" and clause.head.head.dep_ in FRAMED:
                 clause = clause.head.head  # "said the US must be ready to mediate": the framing reaches the act
+            while clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX"):
+                clause = clause.head  # "threatened to attack and burn", "alleged that A, and that B": one frame
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
             if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
                     and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
@@ -149,14 +153,27 @@ class EventCoderComponent:
                 continue  # ("sworn to fight" is often parsed as an adverbial clause)
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
                 reporters.append((trig, above))  # "X said Y attacked Z": the news is the attack
-            # a framing verb frames unless a pattern naming its object matched it ("declined to
-            # comment" is 011, not a refusal of a statement)
-            frames = above.head.pos_ == "VERB" and above.head.lemma_ in self.finder.governs_by_lemma \
-                and not above.pattern.object
-            if above.pattern.governs or frames:
+            kind = self._governs(above)
+            if kind in ALLEGING and not self.knowledge.recode_for(kind, trig.pattern.cameo):
+                continue  # what is claimed is told as claimed: only a claimed act of force is an accusation
+            if kind:
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
+        # an act anywhere in an allegation's clause is alleged ("alleged that X helped to plan and carry out killings")
+        for trig in triggers:
+            if trig.head.i in governor_of \
+                    or not (trig.head.pos_ in ("VERB", "AUX") or _noun_reports_event(trig.head, self.light_verbs)):
+                continue
+            below = trig.head
+            for above_token in trig.head.ancestors:
+                above = by_head.get(above_token.i)
+                kind = self._governs(above) if above is not None and below.dep_ == "ccomp" else None
+                if kind in ALLEGING:
+                    if self.knowledge.recode_for(kind, trig.pattern.cameo):
+                        governor_of[trig.head.i] = above
+                    break
+                below = above_token
         framing = {g.head.i for g in governor_of.values()}
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
         # "X said they hoped to ...": the news is the hope only where it frames an act
@@ -164,14 +181,30 @@ class EventCoderComponent:
                      if not trig.pattern.frames_only or trig.head.i in framing}
         return governor_of, reporter_of, framing, reported - framing
 
+    def _governs(self, trig: Trigger) -> str | None:
+        """How a trigger frames the act in its clause, if it does: its pattern's kind, or the kind of any
+        framing verb ("threatened to shell" frames even where the 138 pattern won the trigger), unless a
+        pattern naming its object matched it ("declined to comment" is 011, not a refusal)."""
+        if trig.pattern.governs:
+            return trig.pattern.governs
+        if trig.head.pos_ == "VERB" and not trig.pattern.object:
+            return self.finder.governs_by_lemma.get(trig.head.lemma_)
+        return None
+
     @staticmethod
     def _merge_repeats(events: list[Event]) -> list[Event]:
         """The same act told twice in a sentence, once with its target ("threatened to shell Iraqi towns
         in retaliation"; "started a hunger strike ... to protest Assad's failure"): one event, the better
-        ranked telling with the target of the other."""
+        ranked telling with the target of the other. Coded alike by one rule or through one framing verb
+        ("alleged that X helped to plan and carry out killings": one accusation of X), the better ranked."""
         def act(e: Event) -> tuple:
             return e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)
 
+        best: dict[tuple, Event] = {}
+        for e in sorted(events, key=lambda e: -e.confidence):
+            best.setdefault((*act(e), e.cameo, e.rule.split(">")[0], tuple(a.code or a.text for a in e.recipient)), e)
+        kept = {id(e) for e in best.values()}
+        events = [e for e in events if id(e) in kept]
         targeted: dict[tuple, Event] = {}
         for e in events:
             if any(r.is_resolved for r in e.recipient):
@@ -212,11 +245,9 @@ class EventCoderComponent:
                reporter: Trigger | None = None) -> Event | None:
         pattern = trig.pattern
         cameo = pattern.cameo
-        kind = None
-        if governor is not None:
-            kind = governor.pattern.governs or self.finder.governs_by_lemma[governor.head.lemma_]
+        kind = self._governs(governor) if governor is not None else None
         # the verb that carries subject and modality ("threatened to attack"); an alleged act has its own
-        anchor = governor.head if governor and kind != "allege" else trig.head
+        anchor = governor.head if governor and kind not in ALLEGING else trig.head
         on_intent_adjective = governor is None and trig.head.dep_ == "xcomp" \
             and trig.head.head.lemma_ in self.intent_adjectives
         if on_intent_adjective:
@@ -231,7 +262,7 @@ class EventCoderComponent:
                 hypothetical = True
             elif kind == "negate":
                 negated = True
-            elif kind != "allege":  # (an allegation is recoded once its doer is known)
+            elif kind not in ALLEGING:  # (an allegation is recoded once its doer is known)
                 cameo = self.knowledge.recode_for(kind, cameo) or cameo
         if negated and kind in (None, "negate") and "03" <= cameo[:2] <= "08" and self._agentive(anchor, resolver):
             # "will not accept", "did not agree": refusing cooperation is itself an event (CAMEO 12)
@@ -316,8 +347,8 @@ class EventCoderComponent:
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
             actors = resolver.resolve(speaker) if speaker is not None else []
-        elif kind == "allege":
-            cameo, actors, recipients = self._allegation(resolver, governor, cameo, actors, recipients)
+        elif kind in ALLEGING:
+            cameo, actors, recipients = self._allegation(resolver, governor, kind, cameo, actors, recipients)
         reciprocal = pattern.reciprocal
         if pattern.reciprocal and not recipients and len(actors) >= 2 and resolver.refers_back(actor_head):
             # "the two sides discussed": the parties named before acted with each other; a compound
@@ -336,6 +367,8 @@ class EventCoderComponent:
         if trig.head.pos_ not in ("VERB", "AUX") and _is_content_of_act(trig.head, self.light_verbs):
             weight *= 0.6  # "refused to respond to a demand": the demand is what was refused
         clause_head = _clause_of(trig.head, self.light_verbs)
+        if kind in ALLEGING and cameo != pattern.cameo:
+            clause_head = governor.head  # an accusation is made where the allegation is
         confidence = self._confidence(weight, clause_head, actors, recipients, negated, hypothetical)
         trigger_span = TextSpan(trig.span.text, trig.span.start_char, trig.span.end_char)
         if governor is not None:
@@ -360,7 +393,7 @@ class EventCoderComponent:
         )
         return event
 
-    def _allegation(self, resolver: ActorResolver, governor: Trigger, cameo: str, actors: list[Actor],
+    def _allegation(self, resolver: ActorResolver, governor: Trigger, kind: str, cameo: str, actors: list[Actor],
                     recipients: list[Actor]) -> tuple[str, list[Actor], list[Actor]]:
         """An act told in an allegation: by another, an accusation against its doer; by the one who
         alleges it, a claim of responsibility (aimed at the act's target); by the speaker's own side ("Trump
@@ -370,7 +403,7 @@ class EventCoderComponent:
         own = bool({a.code for a in actors if a.code} & {a.code for a in alleging if a.code}
                    or {a.start for a in actors if a.start is not None} & {a.start for a in alleging})
         own_side = bool(_state_countries(actors) & _state_countries(alleging))
-        recoded = self.knowledge.recode_for("allege_own" if own else "allege", cameo)
+        recoded = self.knowledge.recode_for("own_claim" if own else kind, cameo)
         if recoded is None or (own_side and not own):
             return cameo, actors, recipients
         return recoded, alleging, (recipients if own else actors)
@@ -573,8 +606,8 @@ class EventCoderComponent:
 
 
 def _state_countries(actors: list[Actor]) -> set[str]:
-    """The countries whose state the actors are (government, forces, police, courts, ...)."""
-    return {a.country for a in actors if a.country and a.sector in STATE_SECTORS}
+    """The countries whose executive the actors are (government, armed forces, police, intelligence)."""
+    return {a.country for a in actors if a.country and a.sector in EXECUTIVE_SECTORS}
 
 
 def _trim_trigger(actor: Actor, trigger: Span) -> None:

@@ -283,7 +283,7 @@ def test_a_protests_demand_and_a_refused_demand_are_not_events_of_their_own(code
 
 
 @pytest.mark.parametrize("text, cameo, actor, recipient", [
-    ("Benjamin Netanyahu has called for sanctions against the International Criminal Court.", "020", "ISR", "IGO"),
+    ("Benjamin Netanyahu has called for sanctions against the International Criminal Court.", "1312", "ISR", "IGO"),
     ("The United States military gave 625 new firearms to the Philippine Marines.", "072", "USA", "PHL"),
     ("Suharto resigned as president of Indonesia on 21 May 1998.", "083", "IDN", "IDN"),
     ("Turkish police prevented the demonstration staged by students at Cumhuriyet University.", "172", "TUR", "TUR"),
@@ -466,7 +466,7 @@ def test_a_passive_conjunct_has_its_own_doer_and_measures_hit_what_they_aim_at(c
     released = [e for e in events if e.cameo.startswith("084")]
     assert released and _has(released[0].actor, "RUS", "GOV", "Putin"), [(e.cameo, e.actor) for e in events]
     (call,) = [e for e in coder.code_text("The EU called for sanctions against individuals responsible for the "
-                                          "violence.") if e.cameo.startswith("02")]
+                                          "violence.") if e.cameo.startswith("13")]
     assert [a.text for a in call.recipient] == ["individuals responsible"], call.recipient
 
 
@@ -957,3 +957,20 @@ def test_a_conjoined_act_shares_its_frame(coder):
     # all that is alleged of the French military is one accusation of it
     assert [e.cameo for e in events] == ["112"] and _has(events[0].recipient, "FRA", "MIL"), \
         [(e.rule, e.cameo, e.recipient) for e in events]
+
+
+@pytest.mark.parametrize("text, cameo, actor, recipient", [
+    # calling for sanctions against X threatens X with them (CAMEO dictionaries: "call for sanctions" 1312)
+    ("Greek Foreign Minister Nikos Dendias on Monday called for sanctions against Turkey, saying that the country "
+     "had failed to de-escalate.", "1312", "GRC", "TUR"),
+    # what is announced or declared is done in public: the news is the act, not the statement
+    ("Afghan President Ashraf Ghani on Thursday announced a weeklong cease-fire with the Taliban to coincide with the "
+     "holiday marking the end of Ramadan.", "0871", "AFG", "AFG"),
+    ("France's president has announced the release of a French citizen held in hostage in Yemen for more than four "
+     "months.", "0841", "FRA", "FRA"),
+])
+def test_calls_for_sanctions_and_announced_acts(coder, text, cameo, actor, recipient):
+    events = coder.code_text(text)
+    top = max(events, key=lambda e: e.confidence)
+    assert top.cameo == cameo and _has(top.actor, actor) and _has(top.recipient, recipient), \
+        [(e.rule, e.cameo, e.actor, e.recipient) for e in events]

@@ -26,7 +26,7 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # codes of imposing or lifting a measure (ease restrictions or sanctions, sanction, restrict, blockade)
 ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told as fact
 EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
-MEASURE_CODES = ("081", "085", "16", "172", "191")
+MEASURE_CODES = ("081", "085", "1312", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "EVENT", "LAW", "WORK_OF_ART"}

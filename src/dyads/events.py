@@ -372,10 +372,11 @@ def _matches_words(tokens, words: list[str]) -> bool:
     for tok in tokens:
         if tok.lemma_.lower() in single or tok.lower_ in single:
             return True
-    if multi:
-        text = " ".join(t.lower_ for t in tokens).replace(" - ", "-")
-        lemmas = " ".join(t.lemma_.lower() for t in tokens)
-        return any(w in text or w in lemmas for w in multi)
+    if multi:  # in text order, a hyphen as a space: "a weeklong cease-fire" has "cease" + "fire"
+        ordered = sorted(tokens, key=lambda t: t.i)
+        text = " ".join(t.lower_ for t in ordered if t.text != "-").replace("-", " ")
+        lemmas = " ".join(t.lemma_.lower() for t in ordered if t.text != "-").replace("-", " ")
+        return any(w.replace("-", " ") in text or w.replace("-", " ") in lemmas for w in multi)
     return False
 
 

@@ -974,3 +974,17 @@ def test_calls_for_sanctions_and_announced_acts(coder, text, cameo, actor, recip
     top = max(events, key=lambda e: e.confidence)
     assert top.cameo == cameo and _has(top.actor, actor) and _has(top.recipient, recipient), \
         [(e.rule, e.cameo, e.actor, e.recipient) for e in events]
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("UN chief withdrew peacekeepers from Rwanda as the genocidaires started the killing.", "1661"),
+    ("Last week, on August 6th, the Sudanese government expelled 20 humanitarian workers employed by the United "
+     "Nations High Commission for Refugees.", "1663"),
+    ("Bolivian authorities declared a state of siege to begin at midnight Friday in the eastern department of "
+     "Pando.", "1724"),
+])
+def test_withdrawing_peacekeepers_or_aid_workers_and_a_state_of_siege(coder, text, cameo):
+    """Withdrawing peacekeepers, observers or aid agencies reduces relations (CAMEO 1661-1663), not a
+    military retreat; a state of siege is emergency rule (1724)."""
+    top = max(coder.code_text(text), key=lambda e: e.confidence)
+    assert top.cameo == cameo, [(e.rule, e.cameo) for e in coder.code_text(text)]

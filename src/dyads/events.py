@@ -393,6 +393,9 @@ def _has_object(head: Token, words: list[str]) -> bool:
             obj = dependent(child, "pobj")
             if obj is not None:
                 candidates.append(obj)
+        elif child.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children) \
+                and (subject := dependent(child, "nsubj")) is not None:
+            candidates.append(subject)  # "declared [a state of siege to begin at midnight]"
     for right in head.rights:
         if right.dep_ in ("prep",) and dependent(right, "pobj") is not None:
             candidates.append(dependent(right, "pobj"))

@@ -988,3 +988,14 @@ def test_withdrawing_peacekeepers_or_aid_workers_and_a_state_of_siege(coder, tex
     military retreat; a state of siege is emergency rule (1724)."""
     top = max(coder.code_text(text), key=lambda e: e.confidence)
     assert top.cameo == cameo, [(e.rule, e.cameo) for e in coder.code_text(text)]
+
+
+def test_a_verdict_is_finding_guilty_and_a_sentence_is_coercion(coder):
+    (verdict,) = coder.code_text("A Copenhagen City Court judge found Britta Nielsen guilty of stealing nearly 117 "
+                                 "million kroner ($17 million) from a Danish government welfare agency.")
+    assert verdict.cameo == "116" and [a.text for a in verdict.recipient] == ["Britta Nielsen"]
+    (convicted,) = coder.code_text("A Nigerian court has convicted 45 Boko Haram members in the largest mass trial in "
+                                   "the Islamic extremist group's history.")
+    assert convicted.cameo == "116" and _has(convicted.actor, "NGA", "JUD")
+    (sentenced,) = coder.code_text("The court sentenced him to ten years in prison.")
+    assert sentenced.cameo == "173"

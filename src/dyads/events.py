@@ -259,12 +259,14 @@ class TriggerFinder:
                 if role == "dobj":
                     out += [c for c in place.children if c.dep_ == "dobj" and c.pos_ in ACTOR_POS]
                     # "called for Britain to stay", "let free the activists" (parsed "let [the activists
-                    # free]"): the subject of the clause the act is about takes the object's place
+                    # free]"), "found [Nielsen guilty]": the subject of the clause the act is about takes the
+                    # object's place
                     for clause in place.children:
                         if clause.dep_ not in ("advcl", "ccomp", "xcomp"):
                             continue
                         mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ == "for"), None)
-                        if mark is not None or clause.i in (t.i for t in trigger.span):
+                        if mark is not None or clause.i in (t.i for t in trigger.span) \
+                                or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ"):
                             out += [s for s in clause.children if s.dep_ == "nsubj"]
                             if mark is not None:  # ("for the agency to act" parsed with the agency on "for")
                                 out += [s for s in mark.children if s.dep_ == "pobj"]

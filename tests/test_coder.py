@@ -488,7 +488,7 @@ def test_inspections_understandings_and_the_uk_constituent_countries(coder, text
     ("Vice-President Moody Awori has declined to resign despite growing pressure by the Kenya Anti-Corruption "
      "Commission.", "12", {"KEN"}),
     ("New York Governor Andrew Cuomo has declined to resign despite the pressure by the US Congress.", "12", {"USA"}),
-    ("Australia has sent troops to help the Philippines army in its fight against Islamic State.", "15", {"PHL"}),
+    ("Australia has sent troops to help the Philippines army in its fight against Islamic State.", "07", {"PHL"}),
 ])
 def test_targets_of_refusals_and_purposes(coder, text, cameo_root, recipients):
     events = [e for e in coder.code_text(text) if e.cameo.startswith(cameo_root)]
@@ -999,3 +999,15 @@ def test_a_verdict_is_finding_guilty_and_a_sentence_is_coercion(coder):
     assert convicted.cameo == "116" and _has(convicted.actor, "NGA", "JUD")
     (sentenced,) = coder.code_text("The court sentenced him to ten years in prison.")
     assert sentenced.cameo == "173"
+
+
+def test_forces_sent_to_help_are_military_aid(coder):
+    """CAMEO 072 extends military assistance "including personnel and training": troops sent to help are aid,
+    not a show of force, and offering them is an intent to give aid (033), not a threat."""
+    (sent,) = [e for e in coder.code_text("Britain has sent 100 armoured patrol vehicles and a team of paratroopers to "
+                                          "Lebanon to help the country patrol its borders and stop terrorists.")
+               if e.cameo.startswith("07")]
+    assert sent.cameo == "072" and _has(sent.actor, "GBR")
+    (offer,) = coder.code_text("Philippine President Rodrigo Duterte has offered to send troops to Jordan to help "
+                               "combat Islamist militants.")
+    assert offer.cameo == "033" and _has(offer.recipient, "JOR")

@@ -89,7 +89,8 @@ class TriggerFinder:
                     continue
             if not self._conditions_hold(pattern, head):
                 continue
-            specificity = 2 * (bool(pattern.object) + bool(pattern.context) + pattern.takes_clause) + (end - start)
+            specificity = 2 * (bool(pattern.object) + bool(pattern.context) + bool(pattern.purpose)
+                               + pattern.takes_clause) + (end - start)
             current = best.get(head.i)
             if current is None or (specificity, pattern.weight) > (current.specificity, current.pattern.weight):
                 best[head.i] = Trigger(pattern, head, span, specificity)
@@ -119,6 +120,9 @@ class TriggerFinder:
                 pattern.unless_object):
             return False  # "fight corruption", "crime fighting", "the gate was locked up"
         if pattern.context and not _has_context(head, pattern.context):
+            return False
+        if pattern.purpose and not any(is_purpose_clause(c) and c.lemma_.lower() in pattern.purpose
+                                       for c in head.children):
             return False
         return True
 

@@ -64,6 +64,7 @@ class EventPattern:
     object: list[str] = field(default_factory=list)
     unless_object: list[str] = field(default_factory=list)  # objects that make it no act ("fight crime")
     context: list[str] = field(default_factory=list)
+    purpose: list[str] = field(default_factory=list)  # the act's purpose clause verb ("sent troops to help")
     recipient: list[str] = field(default_factory=list)
     reciprocal: bool = False
     mode: str | None = None
@@ -237,7 +238,7 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
     code = str(entry["cameo"])
     if code not in cameo:
         raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {code!r}")
-    for key in ("verbs", "nouns", "object", "unless_object", "context", "recipient"):
+    for key in ("verbs", "nouns", "object", "unless_object", "context", "purpose", "recipient"):
         bad = [w for w in entry.get(key) or [] if not isinstance(w, str)]
         if bad:  # YAML reads a bare on / off / yes / no as a boolean: quote such words
             raise ValueError(f"event pattern {entry.get('id')!r}: {key} must be words, got {bad!r} (quote them)")

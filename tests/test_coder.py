@@ -1011,3 +1011,13 @@ def test_forces_sent_to_help_are_military_aid(coder):
     (offer,) = coder.code_text("Philippine President Rodrigo Duterte has offered to send troops to Jordan to help "
                                "combat Islamist militants.")
     assert offer.cameo == "033" and _has(offer.recipient, "JOR")
+
+
+def test_taking_in_refugees_is_granting_refuge(coder):
+    (taken,) = coder.code_text("The United States accepted 1,141 Iraqi refugees in May, the most the U.S. has taken in "
+                               "one month.")
+    assert taken.cameo == "075" and _has(taken.actor, "USA") and _has(taken.recipient, "IRQ")
+    # refusing them is refusing aid (CAMEO 122)
+    refused = [e for e in coder.code_text("Lebanon says it will not accept any more Syrian refugees.")
+               if e.cameo.startswith("12")]
+    assert refused and refused[0].cameo == "122", [(e.rule, e.cameo) for e in refused]

@@ -1021,9 +1021,3 @@ def test_taking_in_refugees_is_granting_refuge(coder):
     refused = [e for e in coder.code_text("Lebanon says it will not accept any more Syrian refugees.")
                if e.cameo.startswith("12")]
     assert refused and refused[0].cameo == "122", [(e.rule, e.cameo) for e in refused]
-
-
-def test_a_rift_between_parties_targets_the_parties(coder):
-    (mediation,) = coder.code_text("Prime Minister Nawaz Sharif on Monday launched a mediation effort to resolve the "
-                                   "rift between Qatar and other Gulf states.")
-    assert mediation.cameo == "045" and _has(mediation.recipient, "QAT")

@@ -1021,3 +1021,10 @@ def test_taking_in_refugees_is_granting_refuge(coder):
     refused = [e for e in coder.code_text("Lebanon says it will not accept any more Syrian refugees.")
                if e.cameo.startswith("12")]
     assert refused and refused[0].cameo == "122", [(e.rule, e.cameo) for e in refused]
+
+
+def test_protesters_who_destroy_property_riot(coder):
+    (riot,) = coder.code_text("The Russian building was demolished by a Ukrainian protestor.")
+    assert riot.cameo == "145" and _has(riot.actor, "UKR") and _has(riot.recipient, "RUS")
+    (razed,) = coder.code_text("The army demolished the houses of the militants.")
+    assert razed.cameo == "1712"

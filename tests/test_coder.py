@@ -1028,3 +1028,10 @@ def test_protesters_who_destroy_property_riot(coder):
     assert riot.cameo == "145" and _has(riot.actor, "UKR") and _has(riot.recipient, "RUS")
     (razed,) = coder.code_text("The army demolished the houses of the militants.")
     assert razed.cameo == "1712"
+
+
+def test_an_act_pressed_for_is_an_appeal_by_whom_presses(coder):
+    """"faces pressure from Congress to help Iran": nobody helped Iran; Congress presses Obama to."""
+    (pressed,) = coder.code_text("Obama faces pressure from Congress to help Iran.")
+    assert pressed.cameo.startswith("02") and pressed.actor[0].text == "Congress" \
+        and _has(pressed.recipient, "USA")

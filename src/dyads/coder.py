@@ -343,10 +343,23 @@ class EventCoderComponent:
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo)
         for participant in recipients:  # "let free activists" (parsed "free activists"): the act is no part of them
             _trim_trigger(participant, trig.span)
+        pressure = anchor.head if _infinitive_of_noun(anchor) and anchor.head.lemma_.lower() in self.pressure_nouns \
+            else None
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
             actors = resolver.resolve(speaker) if speaker is not None else []
+        elif pressure is not None:
+            # "faces pressure from Congress to help Iran", "calls from Britain to impose sanctions": the act is
+            # pressed for (an appeal, 02) by whom the pressure comes from, on whom it is put
+            cameo = self.knowledge.recode_for("appeal", cameo) or cameo
+            hypothetical = False
+            presser = self._presser(pressure)
+            pressed = prep_object(pressure, "on")
+            if pressed is None and pressure.dep_ == "dobj":
+                pressed, _ = self.finder.subject_of(pressure.head)
+            actors = resolver.resolve(presser) if presser is not None else []
+            recipients = resolver.resolve(pressed) if pressed is not None else []
         elif kind in ALLEGING:
             cameo, actors, recipients = self._allegation(resolver, governor, kind, cameo, actors, recipients)
         reciprocal = pattern.reciprocal
@@ -477,13 +490,20 @@ class EventCoderComponent:
                 pressure = dependent(prep, "pobj") if prep.dep_ == "prep" else None
                 if pressure is None or pressure.lemma_.lower() not in self.pressure_nouns:
                     continue
-                for by in pressure.children:
-                    if by.dep_ in ("prep", "agent") and by.lower_ in ("by", "from", "of") \
-                            and (who := dependent(by, "pobj")) is not None:
-                        return resolver.resolve(who)
+                if (who := self._presser(pressure)) is not None:
+                    return resolver.resolve(who)
             if verb.dep_ not in ("xcomp", "ccomp", "conj"):
                 break
         return []
+
+    @staticmethod
+    def _presser(pressure: Token) -> Token | None:
+        """Whom a pressure noun comes from: "pressure by the Commission", "calls from Britain", "Russia's demand"."""
+        for by in pressure.children:
+            if by.dep_ in ("prep", "agent") and by.lower_ in ("by", "from", "of") \
+                    and (who := dependent(by, "pobj")) is not None:
+                return who
+        return dependent(pressure, "poss")
 
     def _actor_inside(self, resolver: ActorResolver, head: Token, phrase: list[Actor]) -> list[Actor]:
         """Coded actors inside an object phrase (``phrase``: what the whole phrase resolves to): "an

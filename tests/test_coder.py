@@ -1035,3 +1035,14 @@ def test_an_act_pressed_for_is_an_appeal_by_whom_presses(coder):
     (pressed,) = coder.code_text("Obama faces pressure from Congress to help Iran.")
     assert pressed.cameo.startswith("02") and pressed.actor[0].text == "Congress" \
         and _has(pressed.recipient, "USA")
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("Public workers in Brazil call off a strike that had been causing disruption across the country and accept a "
+     "government pay deal.", "082"),
+    ("Ssangyong union workers said they will not end the strike until their demands for job security are met.", "124"),
+    ("The US halted air strikes on the city.", "087"),
+])
+def test_calling_off_a_strike_eases_dissent_and_halting_air_strikes_de_escalates(coder, text, cameo):
+    top = max(coder.code_text(text), key=lambda e: e.confidence)
+    assert top.cameo == cameo, [(e.rule, e.cameo) for e in coder.code_text(text)]

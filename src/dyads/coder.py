@@ -23,9 +23,10 @@ from .nlp import load_pipeline
 
 EVENTS_KEY = "dyads_events"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-# codes of imposing or lifting a measure (ease restrictions or sanctions, sanction, restrict, blockade)
 ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told as fact
 EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
+# codes of imposing, lifting or calling for a measure (ease restrictions or sanctions, threaten with sanctions,
+# sanction, restrict, blockade)
 MEASURE_CODES = ("081", "085", "1312", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
@@ -415,7 +416,7 @@ class EventCoderComponent:
         alleging = resolver.resolve(speaker) if speaker is not None else []
         own = bool({a.code for a in actors if a.code} & {a.code for a in alleging if a.code}
                    or {a.start for a in actors if a.start is not None} & {a.start for a in alleging})
-        own_side = bool(_state_countries(actors) & _state_countries(alleging))
+        own_side = bool(_executive_countries(actors) & _executive_countries(alleging))
         recoded = self.knowledge.recode_for("own_claim" if own else kind, cameo)
         if recoded is None or (own_side and not own):
             return cameo, actors, recipients
@@ -625,7 +626,7 @@ class EventCoderComponent:
         return max(0.01, min(0.99, score))
 
 
-def _state_countries(actors: list[Actor]) -> set[str]:
+def _executive_countries(actors: list[Actor]) -> set[str]:
     """The countries whose executive the actors are (government, armed forces, police, intelligence)."""
     return {a.country for a in actors if a.country and a.sector in EXECUTIVE_SECTORS}
 

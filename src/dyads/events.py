@@ -374,15 +374,16 @@ def _relative_antecedent(subject: Token) -> Token:
 
 def _matches_words(tokens, words: list[str]) -> bool:
     single = {w for w in words if " " not in w}
-    multi = [w for w in words if " " in w or "-" in w]  # the tokenizer splits "peace-keeping" in three
+    # the tokenizer splits "peace-keeping" in three: phrases are compared in text order, a hyphen as a space
+    multi = [w.replace("-", " ") for w in words if " " in w or "-" in w]
     for tok in tokens:
         if tok.lemma_.lower() in single or tok.lower_ in single:
             return True
-    if multi:  # in text order, a hyphen as a space: "a weeklong cease-fire" has "cease" + "fire"
-        ordered = sorted(tokens, key=lambda t: t.i)
-        text = " ".join(t.lower_ for t in ordered if t.text != "-").replace("-", " ")
-        lemmas = " ".join(t.lemma_.lower() for t in ordered if t.text != "-").replace("-", " ")
-        return any(w.replace("-", " ") in text or w.replace("-", " ") in lemmas for w in multi)
+    if multi:  # "a weeklong cease-fire" has "cease" + "fire"
+        ordered = [t for t in sorted(tokens, key=lambda t: t.i) if t.text != "-"]
+        text = " ".join(t.lower_ for t in ordered).replace("-", " ")
+        lemmas = " ".join(t.lemma_.lower() for t in ordered).replace("-", " ")
+        return any(w in text or w in lemmas for w in multi)
     return False
 
 

@@ -1046,3 +1046,11 @@ def test_an_act_pressed_for_is_an_appeal_by_whom_presses(coder):
 def test_calling_off_a_strike_eases_dissent_and_halting_air_strikes_de_escalates(coder, text, cameo):
     top = max(coder.code_text(text), key=lambda e: e.confidence)
     assert top.cameo == cameo, [(e.rule, e.cameo) for e in coder.code_text(text)]
+
+
+def test_who_is_sent_to_a_police_station_is_detained(coder):
+    (held,) = coder.code_text("while adityanath and agrawal were lodged in the kusmhi forest guest house, their "
+                              "supporters were sent to nearby police stations.")
+    assert held.cameo == "173" and [a.sector for a in held.actor] == ["COP"] and held.recipient[0].text == \
+        "their supporters"
+    assert not coder.code_text("The injured were taken to the hospital.")

@@ -1054,3 +1054,12 @@ def test_who_is_sent_to_a_police_station_is_detained(coder):
     assert held.cameo == "173" and [a.sector for a in held.actor] == ["COP"] and held.recipient[0].text == \
         "their supporters"
     assert not coder.code_text("The injured were taken to the hospital.")
+
+
+def test_doctors_sent_are_aid_and_observers_deployed_no_show_of_force(coder):
+    (sent,) = coder.code_text("China's health ministry sent a team of medical experts, equipment and drugs to the "
+                              "hospital, where two Chinese were said to be in a critical condition.")
+    assert sent.cameo == "073" and _has(sent.actor, "CHN")
+    events = coder.code_text("The European Union has deployed election observers in Zimbabwe for the first time in "
+                             "16 years.")
+    assert not [e for e in events if e.cameo.startswith("15")], [(e.rule, e.cameo) for e in events]

@@ -22,6 +22,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 # How a verb without its own subject inherits one from the verb it hangs from.
 INHERIT_SUBJECT = {"xcomp", "conj", "advcl", "pcomp", "acomp"}
 FRAMED = {"xcomp", "ccomp"}
+NOUN_MODIFIERS = ("compound", "amod", "nmod")
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
 
@@ -407,11 +408,14 @@ def _has_object(head: Token, words: list[str]) -> bool:
         if right.dep_ in ("prep",) and dependent(right, "pobj") is not None:
             candidates.append(dependent(right, "pobj"))
     for cand in candidates:
-        # the object's head noun and its compounds ("aid deliveries"), never deeper modifiers
-        # ("welcomed the president's statement" does not host the president)
-        core = [t for t in cand.subtree if t.i == cand.i or (t.head.i == cand.i and t.dep_ in ("compound", "amod"))
+        # the object's head noun and its compounds ("aid deliveries", "search-and-rescue teams"), and what
+        # an "of" names ("a team of medical experts"), never deeper modifiers ("welcomed the president's
+        # statement" does not host the president)
+        of_object = prep_object(cand, "of")
+        core = [t for t in cand.subtree if t.i == cand.i or (t.head.i == cand.i and t.dep_ in NOUN_MODIFIERS)
                 or (t.head.i == cand.i and t.dep_ == "prep" and t.lower_ == "of")
-                or (t.head.head.i == cand.i and t.head.dep_ == "prep" and t.head.lower_ == "of")]
+                or (of_object is not None and (t.i == of_object.i
+                                               or (t.head.i == of_object.i and t.dep_ in NOUN_MODIFIERS)))]
         if _matches_words(core, words):
             return True
     return False

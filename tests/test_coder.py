@@ -1063,3 +1063,9 @@ def test_doctors_sent_are_aid_and_observers_deployed_no_show_of_force(coder):
     events = coder.code_text("The European Union has deployed election observers in Zimbabwe for the first time in "
                              "16 years.")
     assert not [e for e in events if e.cameo.startswith("15")], [(e.rule, e.cameo) for e in events]
+
+
+def test_a_country_the_tagger_calls_a_person_stays_in_its_list(coder):
+    (closed,) = coder.code_text("Ghana closed its borders with Ivory Coast, Togo and Burkina Faso to address any "
+                                "security concerns related to the Sunday's run-off election.")
+    assert [a.country for a in closed.recipient] == ["CIV", "TGO", "BFA"], closed.recipient

@@ -177,7 +177,8 @@ class ActorResolver:
         "and", is the same person (the parser often calls it a conjunct)."""
         between = self.doc[head.i + 1:conj.left_edge.i]
         return (conj.i in self.person_at and not any(t.dep_ == "cc" for t in between)
-                and any(t.text == "," for t in between))
+                and any(t.text == "," for t in between)
+                and not self.is_country_term(conj))  # "Ivory Coast, Togo and Burkina Faso" (Togo tagged PERSON)
 
     def phrase_tokens(self, head: Token) -> list[Token]:
         """The words of the noun phrase headed by ``head``: its modifiers, titles and "of/from/in"

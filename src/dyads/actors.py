@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .events import dependent
 from .knowledge import ActorTerm, Knowledge
 from .models import Actor
 from .nlp import TERMS_KEY
@@ -372,7 +373,7 @@ class ActorResolver:
         lower = tok.lower_
         if lower in REFLEXIVE_PRONOUNS and tok.dep_ != "nsubj":
             # "Iraq had attacked themselves": a reflexive object is its own clause's subject
-            subject = next((c for c in _clause_verb(tok).children if c.dep_ == "nsubj"), None)
+            subject = dependent(_clause_verb(tok), "nsubj")
             return self.resolve(subject) if subject is not None and subject.i != tok.i else []
         for anc in tok.ancestors:
             # "organizations which continue their attacks": inside a relative clause the pronoun

@@ -15,7 +15,16 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import REFLEXIVE_PRONOUNS, ActorResolver, actor_code
 from .dates import resolve_date
-from .events import FRAMED, Trigger, TriggerFinder, dependent, is_purpose_clause, passive_subjects, prep_object
+from .events import (
+    FRAMED,
+    Trigger,
+    TriggerFinder,
+    dependent,
+    is_infinitive,
+    is_purpose_clause,
+    passive_subjects,
+    prep_object,
+)
 from .knowledge import Knowledge
 from .models import Actor, Event, Location, Story, make_event_id
 from .models import Span as TextSpan
@@ -149,7 +158,7 @@ class EventCoderComponent:
                     and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
                 reported.add(above.head.i)  # "announced the deployment of troops": the news is the deployment
                 continue
-            infinitive = clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            infinitive = clause.dep_ == "advcl" and is_infinitive(clause)
             if above is None or (clause.dep_ not in FRAMED and not infinitive):
                 continue  # ("sworn to fight" is often parsed as an adverbial clause)
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
@@ -645,8 +654,7 @@ def _trim_trigger(actor: Actor, trigger: Span) -> None:
 def _infinitive_of_noun(verb: Token) -> bool:
     """"permission to help Israel", "pressure to resign", "a plan to attack": an act a noun names as
     possible, not one that happened."""
-    return verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN" and is_infinitive(verb)
 
 
 NOUN_PARTICIPANTS = {"poss", "agent"}

@@ -324,10 +324,14 @@ def prep_object(token: Token, preposition: str) -> Token | None:
                  if (obj := dependent(prep, "pobj")) is not None), None)
 
 
+def is_infinitive(clause: Token) -> bool:
+    """Is the clause a to-infinitive ("to help", "a state of siege to begin")?"""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
 def is_purpose_clause(clause: Token) -> bool:
     """"(aid) to help Haiti", "(funds) to rebuild the schools": an infinitive clause of purpose."""
-    return clause.dep_ in ("xcomp", "advcl", "relcl", "acl") and clause.pos_ == "VERB" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+    return clause.dep_ in ("xcomp", "advcl", "relcl", "acl") and clause.pos_ == "VERB" and is_infinitive(clause)
 
 
 def is_passive_participle(verb: Token) -> bool:
@@ -401,8 +405,7 @@ def _has_object(head: Token, words: list[str]) -> bool:
             obj = dependent(child, "pobj")
             if obj is not None:
                 candidates.append(obj)
-        elif child.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children) \
-                and (subject := dependent(child, "nsubj")) is not None:
+        elif child.dep_ == "ccomp" and is_infinitive(child) and (subject := dependent(child, "nsubj")) is not None:
             candidates.append(subject)  # "declared [a state of siege to begin at midnight]"
     for right in head.rights:
         if right.dep_ in ("prep",) and dependent(right, "pobj") is not None:

@@ -1069,3 +1069,13 @@ def test_a_country_the_tagger_calls_a_person_stays_in_its_list(coder):
     (closed,) = coder.code_text("Ghana closed its borders with Ivory Coast, Togo and Burkina Faso to address any "
                                 "security concerns related to the Sunday's run-off election.")
     assert [a.country for a in closed.recipient] == ["CIV", "TGO", "BFA"], closed.recipient
+
+
+def test_a_split_person_name_keeps_its_conjunct(coder):
+    # the parser takes "Barack" for a preposition and hangs "and Vladimir Putin" on "Obama"
+    (meeting,) = coder.code_text("Barack Obama and Vladimir Putin will meet in Zurich to discuss their music tastes")
+    assert [a.country for a in meeting.actor] == ["USA", "RUS"], meeting.actor
+    # a conjunct inside a title is no second actor: "Heads of State and Government" are one group
+    heads = coder.code_text("The Heads of State and Government condemned the act of aggression and the continuing "
+                            "threats made by the United States Government against the Sudan.")
+    assert heads and all(len(e.actor) == 1 for e in heads), [(e.cameo, e.actor) for e in heads]

@@ -163,7 +163,11 @@ class ActorResolver:
 
     def _conjuncts(self, head: Token) -> list[Token]:
         out = [head]
-        for child in head.children:
+        # a person's name the parser split ("Barack/ADP Obama/pobj and Vladimir Putin") carries the
+        # conjunct on its last word
+        name = self.person_at.get(head.i)
+        words = {head, name[-1]} if name is not None else {head}
+        for child in (c for word in words for c in word.children):
             if (child.dep_ == "conj" or _is_list_member(child)) and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 if self._is_apposition(head, child):
                     continue

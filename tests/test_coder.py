@@ -793,6 +793,9 @@ def test_the_title_alone_later_refers_to_the_titled_person(coder):
 @pytest.mark.parametrize("text, sector", [
     ("four companies of paramilitary forces have been rushed to bhavnagar.", "COP"),
     ("two columns of the army have been despatched to vadodara to control the situation.", "MIL"),
+    # a partitive of a partitive: the innermost members say who ("companies" here are no firms)
+    ("a total of 95 companies of para-military forces besides the police personnel from adjoining districts, "
+     "totaling around 15,000, have been deployed to maintain law and order.", "COP"),
 ])
 def test_paramilitary_forces_are_police_and_the_army_is_military(coder, text, sector):
     """PLOVER's military sector leaves paramilitary bodies out: a state's paramilitary forces keep internal

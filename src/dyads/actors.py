@@ -235,13 +235,17 @@ class ActorResolver:
                           for t in child.subtree}
             terms = [t for t in terms if t[1] not in other_side]
         terms.sort(key=lambda t: (t[0], t[1]))
-        if head.lemma_.lower() in self.partitives and terms and terms[0][0] == 0:
+        if head.lemma_.lower() in self.partitives and terms:
             # "three companies of the state reserve police", "a state reserve police company", "dozens of
             # supporters": the members say who
             members = {t.i for child in head.children
                        if (child.dep_ == "prep" and child.lower_ == "of") or child.dep_ == "compound"
                        for t in child.subtree}
-            terms = [t for t in terms if t[1] in members] + [t for t in terms if t[1] not in members]
+            # ("a total of 95 companies of para-military forces": a partitive that has members of its own,
+            # as "companies of ..." has, says less than they do; "military-run companies" are firms)
+            has_members = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+            terms = sorted(terms, key=lambda t: (t[1] not in members, (t[1] in members or has_members)
+                                                 and self.doc[t[1]].lemma_.lower() in self.partitives))
         if head.lemma_.lower() in SPOKESPEOPLE and any(t[2].kind != "agent" or t[0] > 0 for t in terms):
             # "a spokesman for the state police", "an official of the UN": the body they speak for
             terms = [t for t in terms if t[0] > 0] + [t for t in terms if t[0] == 0]

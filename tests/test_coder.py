@@ -1082,3 +1082,24 @@ def test_a_split_person_name_keeps_its_conjunct(coder):
     heads = coder.code_text("The Heads of State and Government condemned the act of aggression and the continuing "
                             "threats made by the United States Government against the Sudan.")
     assert heads and all(len(e.actor) == 1 for e in heads), [(e.cameo, e.actor) for e in heads]
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("police personnel are conducting searches in the temples, ashrams and mutts to flush out ram sevaks, if any.",
+     "090"),
+    # "vigil" parsed as an adverb of "stepped up" is still what was stepped up (CAMEO 15, police alert)
+    ("meanwhile, police have stepped up vigil across the state following the nation-wide bandh call given by the "
+     "vhp.", "150"),
+])
+def test_police_searches_and_vigils(coder, text, cameo):
+    events = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert events and [a.sector for a in events[0].actor] == ["COP"], \
+        [(e.rule, e.cameo, e.actor) for e in coder.code_text(text)]
+
+
+def test_a_search_for_a_remedy_or_a_refuge_is_no_inquiry(coder):
+    for text in ["continuing his search for a solution to the ayodhya imbroglio, kanchi shankaracharya jayendra "
+                 "saraswati on wednesday held consultations with a delegation of imams.",
+                 "a large number of migrant population here is leaving in search of a safer place despite calming "
+                 "of tempers in the state."]:
+        assert not [e for e in coder.code_text(text) if e.cameo.startswith("09")], text

@@ -117,9 +117,10 @@ class TriggerFinder:
         elif pattern.object and not _has_object(head, pattern.object):
             return False
         if pattern.unless_object and _matches_words(
-                [c for c in head.children if c.dep_ in ("dobj", "compound")] + passive_subjects(head),
+                [c for c in head.children if c.dep_ in ("dobj", "compound")] + passive_subjects(head)
+                + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None],
                 pattern.unless_object):
-            return False  # "fight corruption", "crime fighting", "the gate was locked up"
+            return False  # "fight corruption", "crime fighting", "the gate was locked up", "a search for a solution"
         if pattern.context and not _has_context(head, pattern.context):
             return False
         if pattern.purpose and not any(is_purpose_clause(c) and c.lemma_.lower() in pattern.purpose
@@ -407,6 +408,9 @@ def _has_object(head: Token, words: list[str]) -> bool:
                 candidates.append(obj)
         elif child.dep_ == "ccomp" and is_infinitive(child) and (subject := dependent(child, "nsubj")) is not None:
             candidates.append(subject)  # "declared [a state of siege to begin at midnight]"
+        elif child.dep_ == "npadvmod" and child.pos_ == "NOUN" and not child.ent_type_ \
+                and child.i - 1 in (head.i, *(c.i for c in head.children if c.dep_ == "prt")):
+            candidates.append(child)  # "police have stepped up vigil": a bare object taken for an adverb
     for right in head.rights:
         if right.dep_ in ("prep",) and dependent(right, "pobj") is not None:
             candidates.append(dependent(right, "pobj"))

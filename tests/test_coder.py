@@ -1103,3 +1103,11 @@ def test_a_search_for_a_remedy_or_a_refuge_is_no_inquiry(coder):
                  "a large number of migrant population here is leaving in search of a safer place despite calming "
                  "of tempers in the state."]:
         assert not [e for e in coder.code_text(text) if e.cameo.startswith("09")], text
+
+
+def test_a_role_is_no_named_organization(coder):
+    """Unnamed insurgents in Syria are Syrian rebels, not one named group of them."""
+    events = coder.code_text("Insurgents bombarded a government-held part of Syria's second city Aleppo overnight, "
+                             "killing at least eight people, Syrian state media reported")
+    codes = {a.code for e in events for a in e.actor if a.text == "Insurgents"}
+    assert codes == {"SYRREB"}, [(e.rule, e.actor) for e in events]

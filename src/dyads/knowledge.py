@@ -136,8 +136,11 @@ class Knowledge:
                 terms[normalize_phrase(term.phrase)] = term  # later entries (user files) override
             if term.kind == "person":
                 people_roles.setdefault(normalize_phrase(term.phrase), []).append(term)
+        # An organization whose sector is its own name (IGO + EC is the European Commission, IGOEUREC)
+        # gives its code to whoever is resolved to that country and sector ("Juncker"). A role sector is
+        # no name: "Syrian rebels" are not the SDF, nor "the Iranian military" the IRGC.
         org_codes = {(o.get("country"), o.get("sector")): o["code"] for o in sections["organizations"]
-                     if o.get("code") and o.get("country") and o.get("sector")}
+                     if o.get("code") and o.get("country") and o.get("sector") not in (None, *sections["agents"])}
 
         patterns: dict[str, EventPattern] = {}
         for entry in sections["events"]:

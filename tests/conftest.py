@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,18 @@ def all_events_coder():
     from dyads.coder import Coder
 
     return Coder(geocode=False, all_events=True)
+
+
+@pytest.fixture(scope="session")
+def bench_story():
+    """One story of the throughput benchmark's real news, by id."""
+    bench = SHARED / "bench" / "news.jsonl"
+    if not bench.exists():
+        pytest.skip(f"benchmark news not found at {bench}")
+
+    def story(story_id: str) -> dict:
+        return next(rec for line in bench.open() if (rec := json.loads(line))["id"] == story_id)
+    return story
 
 
 @pytest.fixture(scope="session")

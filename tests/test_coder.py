@@ -1111,3 +1111,11 @@ def test_a_role_is_no_named_organization(coder):
                              "killing at least eight people, Syrian state media reported")
     codes = {a.code for e in events for a in e.actor if a.text == "Insurgents"}
     assert codes == {"SYRREB"}, [(e.rule, e.actor) for e in events]
+
+
+def test_a_common_noun_after_a_title_is_no_name_in_cased_text(coder, bench_story):
+    """Lower-cased news has "police commissioner d d tuteja"; in cased text "the country's gang truce" names
+    no person, so "a truce" later is no gang member and "he" does not refer to it."""
+    events = coder.code_text(bench_story("insightcrime-train-0077")["text"])
+    truce = [a for e in events for a in e.actor + e.recipient if "truce" in a.text]
+    assert truce and all(a.text.startswith("the country's gang") or a.sector is None for a in truce), truce

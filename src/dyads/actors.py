@@ -110,6 +110,9 @@ class ActorResolver:
             if term.country and term.kind in ("country", "demonym", "capital", "government") \
                     and doc[span.end:span.end + 2].text.lower() != "-based":  # "a UK-based group" is not about the UK
                 self.memory.country_counts[term.country] += 1
+        # lower-cased news (names in lower case too) is told by its sentences starting in lower case
+        openings = [next((t for t in sent if t.is_alpha), None) for sent in doc.sents]
+        self.lower_cased = sum(t is not None and t.is_lower for t in openings) * 2 > len(openings)
         self.person_at: dict[int, Span] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -272,7 +275,7 @@ class ActorResolver:
             t.dep_ == "det" and len(t.text) > 1 for t in tokens)  # ("a k mitra": an initial, no article)
         if name is None and (head.pos_ == "PROPN" or bare) and head.lower_ in self.memory.people:
             name = self.doc[head.i:head.i + 1]  # a known surname the NER did not tag as a person
-        if bare and name is None and (title := self._title_before(span)) is not None:
+        if bare and name is None and self._cased_like_a_name(head) and (title := self._title_before(span)) is not None:
             # "commissioner of police d d tuteja", "additional dgp (law and order) a k mitra": in
             # lower-cased text the parser often cuts the title off the name it precedes
             sector = title.sector
@@ -338,6 +341,10 @@ class ActorResolver:
             return False
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")
                 or head.lower_ in PLURAL_PRONOUNS)
+
+    def _cased_like_a_name(self, token: Token) -> bool:
+        """Capitalized, unless the story is lower-cased news: in "the gang truce" no person is named."""
+        return token.is_title or token.is_upper or self.lower_cased
 
     def _title_before(self, span: Span) -> ActorTerm | None:
         """The title (a sector word) directly before a name, past initials and a bracketed qualifier."""
@@ -455,7 +462,8 @@ class ActorResolver:
         while i < len(doc) and i - start < 6 and i not in self.terms_at and (
                 _is_initial(doc[i]) or (doc[i].text == "." and i > start and _is_initial(doc[i - 1]))
                 or (doc[i].is_alpha and doc[i].pos_ in ("PROPN", "NOUN") and doc[i].tag_ != "NNS"
-                    and not doc[i].is_stop and doc[i].ent_type_ not in ("DATE", "TIME"))):
+                    and not doc[i].is_stop and doc[i].ent_type_ not in ("DATE", "TIME")
+                    and self._cased_like_a_name(doc[i]))):
             i += 1  # ("h.t" "." "sangliana": the tokenizer may split an initial's period off)
         # a name ends the phrase: what follows is punctuation or the verb ("... sangliana said")
         if i == start or not doc[i - 1].is_alpha or _is_initial(doc[i - 1]) or (

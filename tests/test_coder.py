@@ -1119,3 +1119,10 @@ def test_a_common_noun_after_a_title_is_no_name_in_cased_text(coder, bench_story
     events = coder.code_text(bench_story("insightcrime-train-0077")["text"])
     truce = [a for e in events for a in e.actor + e.recipient if "truce" in a.text]
     assert truce and all(a.text.startswith("the country's gang") or a.sector is None for a in truce), truce
+
+
+def test_a_surname_alone_is_the_story_person_of_that_name(coder, bench_story):
+    """"Chapo" after "Joaquin 'El Chapo' Guzman" is the drug lord, not Mozambique's president Daniel Chapo."""
+    events = coder.code_text(bench_story("insightcrime-train-0026")["text"])
+    chapo = {a.code for e in events for a in e.actor + e.recipient if a.text == "Chapo"}
+    assert chapo == {"MEXCRM"}, chapo

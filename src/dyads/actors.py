@@ -218,7 +218,7 @@ class ActorResolver:
         if self._is_group_reference(head, tokens) and self.memory.last_group:
             return list(self.memory.last_group)
         country = sector = code = None
-        person = None
+        person = person_span = None
         owner = None
         # The words nearest the head decide: "NATO-member Norway" is Norway, "UN peacekeepers" the UN.
         terms = []
@@ -269,8 +269,9 @@ class ActorResolver:
                     sector = term.sector  # "Moscow said": the capital acts for the government
                 if term.kind == "person":
                     person = term
+                    person_span = self.terms_at[_start]
         names = [self.person_at[t.i] for t in tokens if t.i in self.person_at]
-        name = names[0] if names else None
+        name = names[0] if names else person_span
         bare = not terms and head.pos_ in ("NOUN", "PROPN") and not any(
             t.dep_ == "det" and len(t.text) > 1 for t in tokens)  # ("a k mitra": an initial, no article)
         if name is None and (head.pos_ == "PROPN" or bare) and head.lower_ in self.memory.people:
@@ -280,9 +281,14 @@ class ActorResolver:
             # lower-cased text the parser often cuts the title off the name it precedes
             sector = title.sector
             name = span
-        if name is not None and (country is None or sector is None):
+        by_surname = person is not None and len(person_span) == 1
+        if name is not None and (country is None or sector is None or by_surname):
+            # (a surname alone is first the story's person of that name: "Chapo" after "Joaquin 'El Chapo'
+            # Guzman" is not Mozambique's president)
             known = self._recall_person(name)
-            if known:
+            if known and by_surname:
+                country, sector = known
+            elif known:
                 country = country or known[0]
                 sector = sector or known[1]
         if owner is not None and country is None and lower in HOME_NOUNS:
@@ -483,6 +489,11 @@ class ActorResolver:
                     self._remember_person(name, self.memory.home_country, term.sector)
                     # "the commissioner" later is the titled person first named
                     self.memory.by_head.setdefault(title[-1].lemma_.lower(), (self.memory.home_country, term.sector))
+        for start, term in self.term_of.items():
+            # a known person in a role on the story's date (after the titles, which say more): "Joaquin 'El
+            # Chapo' Guzman", then "Chapo"
+            if term.kind == "person" and term.sector and len(self.terms_at[start]) > 1:
+                self._remember_person(self.terms_at[start], term.country, term.sector)
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue

@@ -1126,3 +1126,14 @@ def test_a_surname_alone_is_the_story_person_of_that_name(coder, bench_story):
     events = coder.code_text(bench_story("insightcrime-train-0026")["text"])
     chapo = {a.code for e in events for a in e.actor + e.recipient if a.text == "Chapo"}
     assert chapo == {"MEXCRM"}, chapo
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("The U.S has promised more aid to fight drug trafficking in Central America, reports Prensa Libre.", "USA"),
+    ("Latin American leaders condemned the coup in Honduras.", "USA"),
+    ("Police in New Mexico arrested two smugglers.", "MEX"),
+])
+def test_a_region_named_after_a_country_is_not_that_country(coder, text, wrong):
+    events = coder.code_text(text)
+    assert events and not [a for e in events for a in e.actor + e.recipient if a.country == wrong], \
+        [(e.rule, e.actor, e.recipient) for e in events]

@@ -309,6 +309,7 @@ def test_well_known_people_resolve_as_expected(people):
 
 # ------------------------------------------------------------------------------------- across files
 def test_a_phrase_is_defined_in_one_place_only(countries, organizations, agents, people):
+    regions = _data_yaml("regions.yaml")
     """The loader keeps one term per normalised phrase (the last one read), so a phrase defined by two
     files, or by an acronym and a word ("SADR" / "Sadr"), would silently lose one meaning."""
     owners: dict[str, set[str]] = collections.defaultdict(set)
@@ -324,6 +325,8 @@ def test_a_phrase_is_defined_in_one_place_only(countries, organizations, agents,
     for person in people:
         for string in _person_strings(person):
             owners[normalize_phrase(string)].add("people.yaml")  # shared names between people: see the date test
+    for region in regions:
+        owners[normalize_phrase(region)].add("regions.yaml")
     clashes = {phrase: sorted(where) for phrase, where in owners.items() if len(where) > 1}
     assert not clashes, f"phrases defined in several places: {clashes}"
 

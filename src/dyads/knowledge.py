@@ -41,7 +41,7 @@ class CameoCode:
 class ActorTerm:
     """What a phrase in the text tells about an actor.
 
-    kind: country | demonym | capital | government | organization | agent | person
+    kind: country | demonym | capital | government | organization | agent | person | region
     """
 
     phrase: str
@@ -103,6 +103,7 @@ class Knowledge:
             "organizations": _yaml(packaged.joinpath("organizations.yaml").read_text("utf-8")) or [],
             "agents": _yaml(packaged.joinpath("agents.yaml").read_text("utf-8")) or {},
             "people": _yaml(packaged.joinpath("people.yaml").read_text("utf-8")) or [],
+            "regions": _yaml(packaged.joinpath("regions.yaml").read_text("utf-8")) or [],
         }
         events_doc = _yaml(packaged.joinpath("events.yaml").read_text("utf-8"))
         sections["events"] = events_doc["events"]
@@ -114,10 +115,10 @@ class Knowledge:
             doc = _yaml(Path(path).read_text("utf-8")) or {}
             if not isinstance(doc, dict):
                 raise ValueError(f"{path}: a user dictionary must be a YAML mapping of sections")
-            unknown = set(doc) - {"events", "countries", "organizations", "agents", "people", "recode"}
+            unknown = set(doc) - {"events", "countries", "organizations", "agents", "people", "regions", "recode"}
             if unknown:
                 raise ValueError(f"{path}: unknown sections {sorted(unknown)}")
-            for key in ("events", "countries", "organizations", "people"):
+            for key in ("events", "countries", "organizations", "people", "regions"):
                 sections[key] = list(sections[key]) + list(doc.get(key) or [])
             for sector, phrases in (doc.get("agents") or {}).items():
                 sections["agents"].setdefault(sector, [])
@@ -224,6 +225,8 @@ def _actor_terms(sections: dict):
     for sector, phrases in sections["agents"].items():
         for phrase in phrases or []:
             yield ActorTerm(str(phrase), "agent", sector=sector)
+    for name in sections["regions"]:  # "Central America" is no part of "America"
+        yield ActorTerm(str(name), "region")
     for p in sections["people"]:
         for name in [p["name"], *(p.get("aliases") or [])]:
             yield ActorTerm(name, "person", country=p.get("country"), sector=p.get("sector"),

@@ -230,6 +230,9 @@ def test_detects_places_inside_names_and_after_locative_prepositions(resolver, n
     listed = "The drivers raced at Thruxton, Hampshire, on Sunday. Sales in the Asia-Pacific region rose."
     found = {listed[span[0]:span[1]]: span.part_of_name for span in resolver.detect(nlp(listed))}
     assert {"Thruxton", "Hampshire", "Asia"} <= set(found) and not any(found.values())
+    # A short word inside a name is no postal abbreviation ("La" is not Louisiana's "LA").
+    outlet = "The director of Progresar Foundation told La Silla Vacia that nothing moves without them."
+    assert not [outlet[s:e] for s, e in resolver.detect(nlp(outlet)) if outlet[s:e] == "La"]
     # A place inside a name is no scene of events: the event of that sentence falls to the story's places.
     event = _event(text, "reported", "The Washington Post reported")
     resolver.locate_events(text, [event], resolver.resolve(text, spans))

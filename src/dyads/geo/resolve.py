@@ -442,6 +442,8 @@ class PlaceResolver:
         return out
 
     def _is_inner_place(self, surface: str, label: str) -> bool:
+        if len(surface) <= 2 and not surface.isupper():
+            return False  # "La Silla Vacia": a short word inside a name is no postal code ("LA")
         for place, _prior in self._lookup(surface)[:1]:
             if label == "PERSON":
                 return place.feature == COUNTRY

@@ -1137,3 +1137,17 @@ def test_a_region_named_after_a_country_is_not_that_country(coder, text, wrong):
     events = coder.code_text(text)
     assert events and not [a for e in events for a in e.actor + e.recipient if a.country == wrong], \
         [(e.rule, e.actor, e.recipient) for e in events]
+
+
+@pytest.mark.parametrize("text, outlet, code", [
+    ("The United States has issued an ultimatum to Sudan to normalize diplomatic relations with Israel within 24 "
+     "hours if the African country wants to be removed from the list of terror sponsors, London-based Asharq "
+     "Al-Awsat reported.", "London-based Asharq Al-Awsat", "SAUMED"),
+    ("The Washington Post argues that Mexico's policy of deploying the military to address violence and insecurity "
+     "has taken the focus off efforts to eradicate illegal marijuana and poppy cultivation.",
+     "The Washington Post", "USAMED"),
+])
+def test_a_news_outlet_is_its_country_media_not_its_city_or_government(coder, text, outlet, code):
+    """"Washington" alone stands for the US government; "The Washington Post" is American media."""
+    codes = {a.code for e in coder.code_text(text) for a in e.actor if a.text == outlet}
+    assert codes == {code}, [(e.rule, e.actor) for e in coder.code_text(text)]

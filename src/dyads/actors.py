@@ -110,6 +110,9 @@ class ActorResolver:
             if term.country and term.kind in ("country", "demonym", "capital", "government") \
                     and doc[span.end:span.end + 2].text.lower() != "-based":  # "a UK-based group" is not about the UK
                 self.memory.country_counts[term.country] += 1
+            elif term.sector == "MED" and term.kind == "organization":
+                # a news outlet hints at the story's country ("told the times of india"), less than a name does
+                self.memory.country_counts[term.country] += 0.5
         # lower-cased news (names in lower case too) is told by its sentences starting in lower case
         openings = [next((t for t in sent if t.is_alpha), None) for sent in doc.sents]
         self.lower_cased = sum(t is not None and t.is_lower for t in openings) * 2 > len(openings)

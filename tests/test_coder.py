@@ -1151,3 +1151,15 @@ def test_a_news_outlet_is_its_country_media_not_its_city_or_government(coder, te
     """"Washington" alone stands for the US government; "The Washington Post" is American media."""
     codes = {a.code for e in coder.code_text(text) for a in e.actor if a.text == outlet}
     assert codes == {code}, [(e.rule, e.actor) for e in coder.code_text(text)]
+
+
+@pytest.mark.parametrize("text, name, wrong", [
+    ("Gul Rahman, a suspected militant, was tortured and killed in a secret CIA prison in Afghanistan.",
+     "Gul Rahman, a suspected militant", "TUR"),  # not Abdullah Gul
+    ("As InSight Crime reported, PNC deputy director Howard Cotto told local media in January that jailed leaders "
+     "of the country's maras are planning an all-out attack on the system.", "PNC deputy director Howard Cotto",
+     "AUS"),  # not John Howard
+])
+def test_a_one_word_known_name_followed_by_another_name_is_someone_else(all_events_coder, text, name, wrong):
+    actors = [a for e in all_events_coder.code_text(text) for a in e.actor + e.recipient if a.text == name]
+    assert actors and not [a for a in actors if a.country == wrong], actors

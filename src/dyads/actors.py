@@ -104,6 +104,9 @@ class ActorResolver:
                 term = knowledge.person_role(term, story_date)  # the office held on the story's date
             if term is None:
                 continue
+            if term.kind == "person" and len(span) == 1 and span.end < len(doc) and doc[span.end].ent_iob_ == "I" \
+                    and doc[span.end].ent_type_ == "PERSON" and doc[span.end].is_title and doc[span.end].is_alpha:
+                continue  # "Howard Cotto" is not John Howard: a known one-word name followed by another name word
             self.term_of[span.start] = term
             for i in range(span.start, span.end):
                 self.terms_at[i] = span

@@ -1153,13 +1153,12 @@ def test_a_news_outlet_is_its_country_media_not_its_city_or_government(coder, te
     assert codes == {code}, [(e.rule, e.actor) for e in coder.code_text(text)]
 
 
-@pytest.mark.parametrize("text, name, wrong", [
+@pytest.mark.parametrize("text, wrong", [
     ("Gul Rahman, a suspected militant, was tortured and killed in a secret CIA prison in Afghanistan.",
-     "Gul Rahman, a suspected militant", "TUR"),  # not Abdullah Gul
-    ("As InSight Crime reported, PNC deputy director Howard Cotto told local media in January that jailed leaders "
-     "of the country's maras are planning an all-out attack on the system.", "PNC deputy director Howard Cotto",
-     "AUS"),  # not John Howard
+     "TUR"),  # not Abdullah Gul
+    ("The jornalist Moussa Tchangari was arrested on Monday in Niger for collaborating with Boko Haram Islamists "
+     "earlier this week.", "IGO"),  # not Amr Moussa of the Arab League
 ])
-def test_a_one_word_known_name_followed_by_another_name_is_someone_else(all_events_coder, text, name, wrong):
-    actors = [a for e in all_events_coder.code_text(text) for a in e.actor + e.recipient if a.text == name]
-    assert actors and not [a for a in actors if a.country == wrong], actors
+def test_a_one_word_known_name_followed_by_another_name_is_someone_else(all_events_coder, text, wrong):
+    participants = [a for e in all_events_coder.code_text(text) for a in e.actor + e.recipient]
+    assert participants and not [a for a in participants if a.country == wrong], participants

@@ -1158,6 +1158,10 @@ def test_a_news_outlet_is_its_country_media_not_its_city_or_government(coder, te
      "TUR"),  # not Abdullah Gul
     ("The jornalist Moussa Tchangari was arrested on Monday in Niger for collaborating with Boko Haram Islamists "
      "earlier this week.", "IGO"),  # not Amr Moussa of the Arab League
+    ("The ELN has said it will release Odin Sanchez, a former Colombian Congressman the rebels have held since "
+     "April 2016.", "ESP"),  # not Pedro Sanchez
+    ("Mexico's Attorney General Arturo Chavez stepped down this week after just a year and a half in office.",
+     "VEN"),  # not Hugo Chavez
 ])
 def test_a_one_word_known_name_followed_by_another_name_is_someone_else(all_events_coder, text, wrong):
     participants = [a for e in all_events_coder.code_text(text) for a in e.actor + e.recipient]

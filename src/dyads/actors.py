@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .events import dependent
-from .knowledge import ActorTerm, Knowledge
+from .knowledge import ActorTerm, Knowledge, normalize_phrase
 from .models import Actor
 from .nlp import TERMS_KEY
 
@@ -104,9 +104,9 @@ class ActorResolver:
                 term = knowledge.person_role(term, story_date)  # the office held on the story's date
             if term is None:
                 continue
-            if term.kind == "person" and len(span) == 1 and span.end < len(doc) and doc[span.end].ent_iob_ == "I" \
-                    and doc[span.end].ent_type_ == "PERSON" and doc[span.end].is_title and doc[span.end].is_alpha:
-                continue  # "Howard Cotto" is not John Howard: a known one-word name followed by another name word
+            if term.kind == "person" and len(span) == 1 and _inside_another_name(
+                    span, knowledge.name_words.get(normalize_phrase(term.phrase), frozenset())):
+                continue  # "Howard Cotto" is not John Howard, nor "Arturo Chavez" Hugo Chavez
             self.term_of[span.start] = term
             for i in range(span.start, span.end):
                 self.terms_at[i] = span
@@ -323,8 +323,8 @@ class ActorResolver:
                       start=span.start_char, end=span.end_char)
         if name is not None or person is not None:
             self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
-        elif actor.is_resolved and head.tag_ in ("NN", "NNP"):
-            self.memory.last_actor = actor
+        elif actor.is_resolved and head.tag_ in ("NN", "NNP") and sector != "MED":
+            self.memory.last_actor = actor  # (a news outlet quoted is not what a later "it" stands for)
         if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
             self.memory.by_head[head.lemma_.lower()] = (country, sector)
         return [actor]
@@ -510,6 +510,18 @@ class ActorResolver:
             saved = (self.memory.last_person, self.memory.last_group)
             self._resolve_one(head)
             self.memory.last_person, self.memory.last_group = saved
+
+
+def _inside_another_name(span: Span, own_words: frozenset[str]) -> bool:
+    """Is a one-word known name ("Howard", "Chavez") joined, in one person's name, to a capitalized word that
+    is none of the known person's names ("George Herbert Walker Bush" is still Bush)?"""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1] if span.start > 0 else None
+    return (after is not None and after.ent_iob_ == "I" and after.ent_type_ == "PERSON"
+            and after.is_title and after.is_alpha and after.lower_ not in own_words) or (
+        before is not None and span[0].ent_iob_ == "I" and span[0].ent_type_ == "PERSON"
+        and before.is_title and before.is_alpha and before.lower_ not in own_words)
 
 
 def _is_list_member(token: Token) -> bool:

@@ -91,6 +91,8 @@ class Knowledge:
     modality: dict[str, frozenset[str]]  # word lists of events.yaml "modality" (auxiliaries, light verbs...)
     default_recipients: dict[str, list[str]]  # "verb" / "noun" -> roles used when a pattern names none
     people_roles: dict[str, list[ActorTerm]] = field(default_factory=dict)  # name -> terms of office
+    # name -> the words of every name of the people it may stand for ("bush" -> george, herbert, walker, w, ...)
+    name_words: dict[str, frozenset[str]] = field(default_factory=dict)
     org_codes: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, sector) -> org code
     sources: list[str] = field(default_factory=list)
 
@@ -140,6 +142,13 @@ class Knowledge:
         # An organization whose sector is its own name (IGO + EC is the European Commission, IGOEUREC)
         # gives its code to whoever is resolved to that country and sector ("Juncker"). A role sector is
         # no name: "Syrian rebels" are not the SDF, nor "the Iranian military" the IRGC.
+        words_of: dict[str, set[str]] = {}
+        for p in sections["people"]:
+            names = [p["name"], *(p.get("aliases") or [])]
+            words = {w.strip(".,").lower() for n in names for w in normalize_phrase(n).replace("-", " ").split()}
+            for name in names:
+                words_of.setdefault(normalize_phrase(name), set()).update(words)
+        name_words = {name: frozenset(words) for name, words in words_of.items()}
         org_codes = {(o.get("country"), o.get("sector")): o["code"] for o in sections["organizations"]
                      if o.get("code") and o.get("country") and o.get("sector") not in (None, *sections["agents"])}
 
@@ -151,7 +160,7 @@ class Knowledge:
                    patterns=list(patterns.values()), recode=recode, modality=modality,
                    default_recipients={"verb": defaults["verb_recipient"],
                                        "noun": defaults["noun_recipient"]},
-                   people_roles=people_roles, org_codes=org_codes, sources=sources)
+                   people_roles=people_roles, name_words=name_words, org_codes=org_codes, sources=sources)
 
     def code_info(self, code: str) -> CameoCode:
         """The codebook entry of a CAMEO code (falling back to its parent for unknown sub-codes)."""

@@ -1166,3 +1166,10 @@ def test_a_news_outlet_is_its_country_media_not_its_city_or_government(coder, te
 def test_a_one_word_known_name_followed_by_another_name_is_someone_else(all_events_coder, text, wrong):
     participants = [a for e in all_events_coder.code_text(text) for a in e.actor + e.recipient]
     assert participants and not [a for a in participants if a.country == wrong], participants
+
+
+def test_what_is_fired_from_a_territory_is_fired_by_it(coder):
+    text = ("Israel said a mortar bomb was fired at it from the Gaza Strip on Tuesday in the first such attack since "
+            "a seven-week war in the enclave ended on Aug 26.")
+    fired = [e for e in coder.code_text(text) if e.cameo.startswith("19")]
+    assert fired and _has(fired[0].actor, "PSE") and _has(fired[0].recipient, "ISR"), fired

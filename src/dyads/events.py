@@ -59,6 +59,7 @@ class TriggerFinder:
         self.object_control = knowledge.modality["object_control"]
         self.light_verbs = knowledge.modality["light_verbs"]
         self.background_preps = knowledge.modality["background_preps"]
+        self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in ("18", "19", "20")
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
@@ -182,7 +183,7 @@ class TriggerFinder:
 
     def _means_owner(self, verb: Token) -> Token | None:
         """"were killed in police firing", "died in an Israeli air strike": a passive without "by"
-        whose means is an act (an event noun) with a named doer."""
+        whose means is an act (an event noun) with a named doer; or what was fired from a country."""
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
                 means = dependent(prep, "pobj")
@@ -193,6 +194,10 @@ class TriggerFinder:
                     owner = self._owner_of_act(means)  # "in an air strike by government forces"
                     if owner is not None:
                         return owner
+        if verb.lemma_.lower() in self.fired_from_verbs:
+            origin = prep_object(verb, "from")  # "a mortar bomb was fired at it from the Gaza Strip"
+            if origin is not None and origin.ent_type_ in ("GPE", "LOC"):
+                return origin
         for clause in verb.children:  # "one person was killed when the police fired 15 rounds"
             if clause.dep_ == "advcl" and clause.lemma_ in self.force_verbs and any(
                     c.dep_ == "advmod" and c.lower_ in ("when", "as") for c in clause.children):

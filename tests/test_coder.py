@@ -1173,3 +1173,18 @@ def test_what_is_fired_from_a_territory_is_fired_by_it(coder):
             "a seven-week war in the enclave ended on Aug 26.")
     fired = [e for e in coder.code_text(text) if e.cameo.startswith("19")]
     assert fired and _has(fired[0].actor, "PSE") and _has(fired[0].recipient, "ISR"), fired
+
+
+@pytest.mark.parametrize("text, cameo", [
+    # a hyphenated trigger is three tokens in running text
+    ("meanwhile, the police had to lathi-charge vhp activists who were trying to force closure of a market in "
+     "allahabad.", "175"),
+    # "cordoned" is lemmatized "cordone": the verbs' regular inflections are matched as the pipeline lemmatizes them
+    ("even though no restriction have been put on darshan of ram lala at the makeshift temple, the area may be "
+     "cordoned off in case of any threat.", "150"),
+    ("ravindra kalia criticised the emerging trends of communalism and their protection by the political high-ups "
+     "for achieving narrow political ends.", "110"),
+])
+def test_hyphenated_and_oddly_lemmatized_triggers(all_events_coder, text, cameo):
+    assert [e for e in all_events_coder.code_text(text) if e.cameo == cameo], \
+        [(e.rule, e.cameo) for e in all_events_coder.code_text(text)]

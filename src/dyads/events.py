@@ -9,6 +9,7 @@ recipient. Framing verbs ("threatened to", "refused to", "urged X to") recode th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -46,16 +47,21 @@ class TriggerFinder:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.patterns: dict[str, EventPattern] = {}
         lemmatize = _phrase_lemmatizer(nlp)
+
+        def verb_lemmas(verb: str) -> set[str]:
+            """The lemma, and what the pipeline makes of its regular inflections ("cordoned" -> "cordone")."""
+            past = verb + ("d" if verb.endswith("e") else "ed")
+            return {verb, *(lemmatize(["they", form])[1] for form in (past, verb + "s"))} - {""}
         for pattern in knowledge.patterns:
             self.patterns[pattern.id] = pattern
+            # (a hyphenated word is three tokens in running text: "cane - charged")
             if pattern.verbs:  # the first word is given as a lemma, the rest as written
                 self.matcher.add(f"{pattern.id}|VERB", [
-                    Doc(nlp.vocab, words=p.split(), lemmas=[p.split()[0], *lemmatize(p.split()[1:])])
-                    for p in pattern.verbs])
+                    Doc(nlp.vocab, words=w, lemmas=[verb, *lemmatize(w[1:])]) for w in map(_words, pattern.verbs)
+                    for verb in verb_lemmas(w[0])])
             if pattern.nouns:  # the last word is given as a lemma
                 self.matcher.add(f"{pattern.id}|NOUN", [
-                    Doc(nlp.vocab, words=p.split(), lemmas=[*lemmatize(p.split()[:-1]), p.split()[-1]])
-                    for p in pattern.nouns])
+                    Doc(nlp.vocab, words=w, lemmas=[*lemmatize(w[:-1]), w[-1]]) for w in map(_words, pattern.nouns)])
         self.object_control = knowledge.modality["object_control"]
         self.light_verbs = knowledge.modality["light_verbs"]
         self.background_preps = knowledge.modality["background_preps"]
@@ -81,8 +87,8 @@ class TriggerFinder:
             pattern_id, pos = doc.vocab.strings[match_id].rsplit("|", 1)
             pattern = self.patterns[pattern_id]
             span = doc[start:end]
-            if pos == "VERB":
-                head = span[0]
+            if pos == "VERB":  # (the verb of "cane-charged" is its last part)
+                head = span[0] if span[0].pos_ in ("VERB", "AUX") or len(span) < 3 or span[1].text != "-" else span[2]
                 if head.pos_ not in ("VERB", "AUX"):
                     continue
             else:
@@ -301,6 +307,11 @@ class TriggerFinder:
                             if obj is not None:
                                 out.append(obj)
         return [t for t in out if t is not None]
+
+
+def _words(phrase: str) -> list[str]:
+    """A pattern phrase as the tokenizer splits running text: "lathi-charge" is "lathi", "-", "charge"."""
+    return re.sub(r"(?<=\w)-(?=\w)", " - ", phrase).split()
 
 
 def _phrase_lemmatizer(nlp: Language):

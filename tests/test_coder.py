@@ -1188,3 +1188,9 @@ def test_what_is_fired_from_a_territory_is_fired_by_it(coder):
 def test_hyphenated_and_oddly_lemmatized_triggers(all_events_coder, text, cameo):
     assert [e for e in all_events_coder.code_text(text) if e.cameo == cameo], \
         [(e.rule, e.cameo) for e in all_events_coder.code_text(text)]
+
+
+def test_who_is_taken_into_custody_is_the_target(coder):
+    text = "kolkata police is likely to take ansari into custody after cid's investigations are over."
+    custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]
+    assert custody and [a.text for a in custody[0].recipient] == ["ansari"], custody

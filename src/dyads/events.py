@@ -267,8 +267,10 @@ class TriggerFinder:
             verb = verb.head  # "earmarked 10 tons in emergency aid to help Haiti": the verb has the purpose
         purpose_places = places + [verb] if verb.i != head.i and verb.pos_ == "VERB" else places
         out: list[Token] = []
-        if head.dep_ == "pobj" and head.head.lower_ == "under" and head.head.head.pos_ == "VERB":
-            # "X was put under arrest", "placed the leaders under investigation": who is put under it
+        into = ("into",) if trigger.pattern.cameo.startswith("17") else ()  # (not "investigation into violence")
+        if head.dep_ == "pobj" and head.head.lower_ in ("under", *into) and head.head.head.pos_ == "VERB":
+            # "X was put under arrest", "placed the leaders under investigation", "took 40 people into
+            # custody": who is put under it
             out += [c for c in head.head.head.children if c.dep_ in ("dobj", "nsubjpass")]
         for role in roles:
             on_light_verb = role.startswith("prep:") or role == "dative"  # "gave Putin a warning"

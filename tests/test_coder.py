@@ -1191,6 +1191,6 @@ def test_hyphenated_and_oddly_lemmatized_triggers(all_events_coder, text, cameo)
 
 
 def test_who_is_taken_into_custody_is_the_target(coder):
-    text = "kolkata police is likely to take ansari into custody after cid's investigations are over."
+    text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]
     assert custody and [a.text for a in custody[0].recipient] == ["ansari"], custody

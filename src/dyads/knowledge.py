@@ -139,9 +139,6 @@ class Knowledge:
                 terms[normalize_phrase(term.phrase)] = term  # later entries (user files) override
             if term.kind == "person":
                 people_roles.setdefault(normalize_phrase(term.phrase), []).append(term)
-        # An organization whose sector is its own name (IGO + EC is the European Commission, IGOEUREC)
-        # gives its code to whoever is resolved to that country and sector ("Juncker"). A role sector is
-        # no name: "Syrian rebels" are not the SDF, nor "the Iranian military" the IRGC.
         words_of: dict[str, set[str]] = {}
         for p in sections["people"]:
             names = [p["name"], *(p.get("aliases") or [])]
@@ -149,6 +146,9 @@ class Knowledge:
             for name in names:
                 words_of.setdefault(normalize_phrase(name), set()).update(words)
         name_words = {name: frozenset(words) for name, words in words_of.items()}
+        # An organization whose sector is its own name (IGO + EC is the European Commission, IGOEUREC)
+        # gives its code to whoever is resolved to that country and sector ("Juncker"). A role sector is
+        # no name: "Syrian rebels" are not the SDF, nor "the Iranian military" the IRGC.
         org_codes = {(o.get("country"), o.get("sector")): o["code"] for o in sections["organizations"]
                      if o.get("code") and o.get("country") and o.get("sector") not in (None, *sections["agents"])}
 
@@ -234,7 +234,7 @@ def _actor_terms(sections: dict):
     for sector, phrases in sections["agents"].items():
         for phrase in phrases or []:
             yield ActorTerm(str(phrase), "agent", sector=sector)
-    for name in sections["regions"]:  # "Central America" is no part of "America"
+    for name in sections["regions"]:  # "New Mexico" is no part of Mexico
         yield ActorTerm(str(name), "region")
     for p in sections["people"]:
         for name in [p["name"], *(p.get("aliases") or [])]:

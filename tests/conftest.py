@@ -21,6 +21,14 @@ def coder():
 
 
 @pytest.fixture(scope="session")
+def geo_coder():
+    """A coder as `dyads code` runs it, resolving places (which give actors their countries)."""
+    from dyads.coder import Coder
+
+    return Coder(geocode=True)
+
+
+@pytest.fixture(scope="session")
 def all_events_coder():
     """A coder that keeps every event found, negated ones and passing mentions too (--all-events)."""
     from dyads.coder import Coder

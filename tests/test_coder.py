@@ -349,12 +349,9 @@ def test_targets_behind_conjuncts_and_partitives(coder, text, cameo_root, recipi
     assert events and {a.country for a in events[0].recipient} == recipients, [(e.cameo, e.recipient) for e in events]
 
 
-def test_participants_of_no_stated_nationality_are_from_where_they_act():
-    from dyads.coder import Coder
-    from dyads.models import Story
-
+def test_participants_of_no_stated_nationality_are_from_where_they_act(geo_coder):
     text = "Hundreds of thousands of protesters blocked streets in Hong Kong to demand democratic reforms."
-    (_, events), = list(Coder(geocode=True).code([Story(id="hk", text=text, date=date(2019, 6, 16))]))
+    (_, events), = list(geo_coder.code([Story(id="hk", text=text, date=date(2019, 6, 16))]))
     protest = [e for e in events if e.event_type == "PROTEST"]
     assert protest and protest[0].location.name == "Hong Kong" and _has(protest[0].actor, "HKG"), \
         [(e.cameo, e.actor, e.location) for e in events]
@@ -1194,3 +1191,16 @@ def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]
     assert custody and [a.text for a in custody[0].recipient] == ["ansari"], custody
+
+
+@pytest.mark.parametrize("text, phrase, country", [
+    ("A court in Istanbul has lifted a travel ban on German journalist Mesale Tolu, who was arrested last year on "
+     "terrorism-related charges, a group of supporters said Monday.", "A court in Istanbul", "TUR"),
+    ("A German court on Thursday rejected an extradition request for Catalonia's former leader Carles Puigdemont on "
+     "the charge of rebellion for his role in the campaign for the region's independence.",
+     "Catalonia's former leader Carles Puigdemont", "ESP"),
+])
+def test_a_place_in_the_phrase_overrides_the_assumed_story_country(geo_coder, text, phrase, country):
+    """The story's country is only assumed for a domestic actor; a place named in its own phrase says more."""
+    found = [a.country for e in geo_coder.code_text(text) for a in e.actor + e.recipient if a.text == phrase]
+    assert found and set(found) == {country}, found

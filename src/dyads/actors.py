@@ -95,6 +95,8 @@ class ActorResolver:
         self.story_date = story_date
         self.partitives = knowledge.modality["partitive_nouns"]
         self.memory = StoryMemory()
+        # (start, end) of phrases whose country is only the story's home country, assumed, not stated
+        self.assumed_country: set[tuple[int, int]] = set()
         self._resolving: set[int] = set()
         self.terms_at: dict[int, Span] = {}  # token index -> the term span covering it
         self.term_of: dict[int, ActorTerm] = {}  # term span start -> what the term says
@@ -316,6 +318,8 @@ class ActorResolver:
             country = self._located_in(head) or self._located_in(_clause_verb(head)) or country
         if country is None and sector is not None:
             country = self.memory.home_country  # an unqualified domestic actor of the story's country
+            if country is not None:
+                self.assumed_country.add((span.start_char, span.end_char))
         if name is not None and (country or sector):
             self._remember_person(name, country, sector)
         code = code or self.knowledge.org_codes.get((country, sector))  # Juncker: IGO + EC is IGOEUREC

@@ -31,6 +31,7 @@ from .models import Span as TextSpan
 from .nlp import load_pipeline
 
 EVENTS_KEY = "dyads_events"
+ASSUMED_KEY = "dyads_assumed_country"  # spans whose country is the story's, assumed (a place may correct it)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told as fact
 EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
@@ -131,6 +132,7 @@ class EventCoderComponent:
                     e.confidence = round(min(e.confidence, best[e.sentence_index] - 0.01), 3)
                 events.append(e)
         events.sort(key=lambda e: e.trigger.start)
+        doc.user_data[ASSUMED_KEY] = sorted(resolver.assumed_country)
         return events
 
     def _frames(self, triggers: list[Trigger]) -> tuple[dict[int, Trigger], dict[int, Trigger], set[int], set[int]]:
@@ -881,13 +883,15 @@ class Coder:
                             if a.country and len(a.country) == 3})
         places = self._places.resolve(story.text, spans, context_countries=countries)
         self._places.locate_events(story.text, events, places)
-        _countries_from_places(events, places)
+        _countries_from_places(events, places, {tuple(s) for s in doc.user_data.get(ASSUMED_KEY, [])})
 
 
-def _countries_from_places(events: list[Event], places: list[dict]) -> None:
+def _countries_from_places(events: list[Event], places: list[dict], assumed: set[tuple[int, int]]) -> None:
     """An actor named after a place the dictionaries do not know ("Darfur rebels", "the government of
-    Sindh province") belongs to the country the gazetteer puts that place in; a material conflict act
-    (protest, coercion, assault) with no named target is directed at the country where it happens."""
+    Sindh province") belongs to the country the gazetteer puts that place in, also over the story's
+    country the coder assumed for it (``assumed``: "Kolkata police" in a story about the US); a material
+    conflict act (protest, coercion, assault) with no named target is directed at the country where it
+    happens."""
     located = [p for p in places if p.get("country") and p.get("feature")]  # (not "approximate" ones)
     for event in events:
         loc = event.location
@@ -895,9 +899,11 @@ def _countries_from_places(events: list[Event], places: list[dict]) -> None:
         # acting where the act happens is taken to be from there
         scene = loc.country if loc is not None and loc.country and loc.method == "clause" else None
         for actor, doer in [(a, True) for a in event.actor] + [(r, False) for r in event.recipient]:
-            if actor.country or actor.start is None:
+            if actor.start is None:
                 continue
             inside = next((p for p in located if actor.start <= p["start"] and p["end"] <= actor.end), None)
+            if actor.country and not (inside is not None and (actor.start, actor.end) in assumed):
+                continue
             country = inside["country"] if inside is not None else (scene if doer and actor.sector else None)
             if country:
                 actor.country = country

@@ -47,18 +47,15 @@ class TriggerFinder:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.patterns: dict[str, EventPattern] = {}
         lemmatize = _phrase_lemmatizer(nlp)
-
-        def verb_lemmas(verb: str) -> set[str]:
-            """The lemma, and what the pipeline makes of its regular inflections ("cordoned" -> "cordone")."""
-            past = verb + ("d" if verb.endswith("e") else "ed")
-            return {verb, *(lemmatize(["they", form])[1] for form in (past, verb + "s"))} - {""}
+        verb_lemmas = _verb_lemmas({_words(p)[0] for pattern in knowledge.patterns for p in pattern.verbs},
+                                   lemmatize)
         for pattern in knowledge.patterns:
             self.patterns[pattern.id] = pattern
             # (a hyphenated word is three tokens in running text: "cane - charged")
             if pattern.verbs:  # the first word is given as a lemma, the rest as written
                 self.matcher.add(f"{pattern.id}|VERB", [
                     Doc(nlp.vocab, words=w, lemmas=[verb, *lemmatize(w[1:])]) for w in map(_words, pattern.verbs)
-                    for verb in verb_lemmas(w[0])])
+                    for verb in verb_lemmas[w[0]]])
             if pattern.nouns:  # the last word is given as a lemma
                 self.matcher.add(f"{pattern.id}|NOUN", [
                     Doc(nlp.vocab, words=w, lemmas=[*lemmatize(w[:-1]), w[-1]]) for w in map(_words, pattern.nouns)])
@@ -316,18 +313,32 @@ def _words(phrase: str) -> list[str]:
     return re.sub(r"(?<=\w)-(?=\w)", " - ", phrase).split()
 
 
+def _verb_lemmas(verbs: set[str], lemmatize) -> dict[str, set[str]]:
+    """Each verb's lemma, and what the pipeline makes of its regular inflections ("cordoned" -> "cordone"),
+    lemmatized in one batch (one call per form would add seconds to start-up)."""
+    forms = [(verb, form) for verb in sorted(verbs)
+             for form in (verb + ("d" if verb.endswith("e") else "ed"), verb + "s")]
+    out: dict[str, set[str]] = {verb: {verb} for verb in verbs}
+    for (verb, _form), lemmas in zip(forms, lemmatize([["they", form] for _verb, form in forms], batch=True),
+                                     strict=True):
+        if lemmas[1]:
+            out[verb].add(lemmas[1])
+    return out
+
+
 def _phrase_lemmatizer(nlp: Language):
-    """Lemmas of pattern words the way the pipeline lemmatizes running text ("talks" -> "talk")."""
+    """Lemmas of pattern words the way the pipeline lemmatizes running text ("talks" -> "talk"); with
+    ``batch``, of many word lists at once."""
     steps = [nlp.get_pipe(name) for name in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
              if name in nlp.pipe_names]
 
-    def lemmatize(words: list[str]) -> list[str]:
-        if not words:
-            return []
-        doc = Doc(nlp.vocab, words=words)
+    def lemmatize(words, batch: bool = False):
+        if not batch:
+            return lemmatize([words], batch=True)[0] if words else []
+        docs = (Doc(nlp.vocab, words=w) for w in words)
         for step in steps:
-            doc = step(doc)
-        return [t.lemma_.lower() or t.lower_ for t in doc]
+            docs = step.pipe(docs)
+        return [[t.lemma_.lower() or t.lower_ for t in doc] for doc in docs]
 
     return lemmatize
 

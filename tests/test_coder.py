@@ -16,6 +16,11 @@ def seed_events(coder, seed_story):
     return story, events
 
 
+def _participants(events):
+    """Every actor and recipient of the events."""
+    return [a for e in events for a in e.actor + e.recipient]
+
+
 def _has(actors, country, sector=None, text=None):
     return any(a.country == country and (sector is None or a.sector == sector)
                and (text is None or text in a.text) for a in actors)
@@ -183,7 +188,7 @@ def test_dateline_is_not_a_participant(coder):
     text = "GAZA CITY, Palestinian Territories: Israeli forces killed four men in the Gaza Strip on Friday."
     events = [e for e in coder.code_text(text) if e.cameo.startswith("19")]
     assert events and not events[0].sentence.startswith("GAZA CITY")
-    assert all("GAZA CITY" not in a.text for e in events for a in e.actor + e.recipient)
+    assert all("GAZA CITY" not in a.text for a in _participants(events))
 
 
 def test_fighting_a_problem_is_no_battle(coder):
@@ -1114,14 +1119,14 @@ def test_a_common_noun_after_a_title_is_no_name_in_cased_text(coder, bench_story
     """Lower-cased news has "police commissioner d d tuteja"; in cased text "the country's gang truce" names
     no person, so "a truce" later is no gang member and "he" does not refer to it."""
     events = coder.code_text(bench_story("insightcrime-train-0077")["text"])
-    truce = [a for e in events for a in e.actor + e.recipient if "truce" in a.text]
+    truce = [a for a in _participants(events) if "truce" in a.text]
     assert truce and all(a.text.startswith("the country's gang") or a.sector is None for a in truce), truce
 
 
 def test_a_surname_alone_is_the_story_person_of_that_name(coder, bench_story):
     """"Chapo" after "Joaquin 'El Chapo' Guzman" is the drug lord, not Mozambique's president Daniel Chapo."""
     events = coder.code_text(bench_story("insightcrime-train-0026")["text"])
-    chapo = {a.code for e in events for a in e.actor + e.recipient if a.text == "Chapo"}
+    chapo = {a.code for a in _participants(events) if a.text == "Chapo"}
     assert chapo == {"MEXCRM"}, chapo
 
 
@@ -1132,7 +1137,7 @@ def test_a_surname_alone_is_the_story_person_of_that_name(coder, bench_story):
 ])
 def test_a_region_named_after_a_country_is_not_that_country(coder, text, wrong):
     events = coder.code_text(text)
-    assert events and not [a for e in events for a in e.actor + e.recipient if a.country == wrong], \
+    assert events and not [a for a in _participants(events) if a.country == wrong], \
         [(e.rule, e.actor, e.recipient) for e in events]
 
 
@@ -1161,7 +1166,7 @@ def test_a_news_outlet_is_its_country_media_not_its_city_or_government(coder, te
      "VEN"),  # not Hugo Chavez
 ])
 def test_a_one_word_known_name_followed_by_another_name_is_someone_else(all_events_coder, text, wrong):
-    participants = [a for e in all_events_coder.code_text(text) for a in e.actor + e.recipient]
+    participants = _participants(all_events_coder.code_text(text))
     assert participants and not [a for a in participants if a.country == wrong], participants
 
 
@@ -1202,5 +1207,5 @@ def test_who_is_taken_into_custody_is_the_target(coder):
 ])
 def test_a_place_in_the_phrase_overrides_the_assumed_story_country(geo_coder, text, phrase, country):
     """The story's country is only assumed for a domestic actor; a place named in its own phrase says more."""
-    found = [a.country for e in geo_coder.code_text(text) for a in e.actor + e.recipient if a.text == phrase]
+    found = [a.country for a in _participants(geo_coder.code_text(text)) if a.text == phrase]
     assert found and set(found) == {country}, found

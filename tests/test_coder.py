@@ -1209,3 +1209,40 @@ def test_a_place_in_the_phrase_overrides_the_assumed_story_country(geo_coder, te
     """The story's country is only assumed for a domestic actor; a place named in its own phrase says more."""
     found = [a.country for a in _participants(geo_coder.code_text(text)) if a.text == phrase]
     assert found and set(found) == {country}, found
+
+
+def test_an_actor_described_by_a_participle_does_its_act(coder):
+    """"police firing on violent mobs": the police fire; "issued a statement calling on X": the issuer appeals."""
+    text = "an official spokesman said 40 of these deaths have taken place due to police firing on violent mobs."
+    fired = [e for e in coder.code_text(text) if e.cameo.startswith("19")]
+    assert fired and _has(fired[0].actor, None, "COP"), fired
+    text = ("Human Rights Watch's director for the Americas, Jose Miguel Vivanco, issued a statement calling on the "
+            "U.N. Security Council to apply pressure to Ortega's government.")
+    appeals = [e for e in coder.code_text(text) if e.cameo.startswith("02")]
+    assert appeals and "Vivanco" in appeals[0].actor[0].text, appeals
+
+
+def test_a_document_made_public_in_a_country_comes_from_it(coder):
+    text = ("A 500-page report released Tuesday in the Rwandan capital alleged that France was aware of preparations "
+            "for the genocide, and that the French military in Rwanda helped to plan and carry out killings.")
+    accusations = [e for e in coder.code_text(text) if e.cameo.startswith("11")]
+    assert accusations and _has(accusations[0].actor, "RWA") and _has(accusations[0].recipient, "FRA"), accusations
+
+
+@pytest.mark.parametrize("text", [
+    "Local news reports that there was a pause in the bombing in Aleppo.",
+    "There was a lull in the fighting around the city on Sunday.",
+])
+def test_a_pause_in_an_act_reports_no_act(coder, text):
+    assert not [e for e in coder.code_text(text) if e.quad_class == 4], coder.code_text(text)
+
+
+def test_granting_permission_yields_and_refusing_it_refuses_to_yield(coder):
+    _assert_first_event(coder, "Obama said he would not give permission to Russia to help Israel", "124", "USA", "RUS")
+    _assert_first_event(coder, "The Syrian government gave approval for the United Nations to deliver aid next week "
+                               "to thousands of desperate civilians.", "080", "SYR", "IGO")
+
+
+def test_attending_games_abroad_is_a_visit_to_the_host(coder):
+    _assert_first_event(coder, "The stopover came as the US leader prepared to attend the Beijing Olympics, an event "
+                               "which will test his vow to keep politics out of the Games.", "042", "USA", "CHN")

@@ -73,6 +73,8 @@ class EventCoderComponent:
         self.pressure_nouns = modality["pressure_nouns"]
         self.background_nouns = modality["background_nouns"]
         self.mishaps = modality["mishaps"]
+        self.issuing_verbs = modality["issuing_verbs"]
+        self.halt_nouns = modality["halt_nouns"]
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -281,7 +283,8 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
             kind = "refuse"
-        negated = negated or to_no_one  # "no troops were withdrawn": no act, and no refusal either
+        # "no troops were withdrawn", "a pause in the bombing": no act, and no refusal either
+        negated = negated or to_no_one or _is_halted(trig, self.halt_nouns)
         if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor) \
                 or (anchor.dep_ == "xcomp" and anchor.head.lemma_ in self.possibility_adjectives):
             hypothetical = True  # "if it is attacked", "permission to help", "free to arrest": not a fact
@@ -348,7 +351,7 @@ class EventCoderComponent:
         if obliged is not None:  # "X said Y must ensure security": X demands of Y
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
             recipient_heads = [c for c in obliged.children if c.dep_ == "nsubj"]
-        actors = resolver.resolve(actor_head) if actor_head is not None else []
+        actors = self._resolve_doer(resolver, actor_head)
         if not actors and pattern.implicit_actor and (passive or actor_head is None or actor_head.pos_ == "PRON"):
             # "five persons were arrested", "we have arrested five persons" (by a speaker not named)
             actors = [resolver.implicit(pattern.implicit_actor)]
@@ -360,7 +363,7 @@ class EventCoderComponent:
         if reporter is not None:  # the speaker demands; the one who must act is the target
             speaker, _ = self.finder.subject_of(reporter.head)
             recipients = actors
-            actors = resolver.resolve(speaker) if speaker is not None else []
+            actors = self._resolve_doer(resolver, speaker)
         elif pressure is not None:
             # "faces pressure from Congress to help Iran", "calls from Britain to impose sanctions": the act is
             # pressed for (an appeal, 02) by whom the pressure comes from, on whom it is put
@@ -424,7 +427,7 @@ class EventCoderComponent:
         alleges it, a claim of responsibility (aimed at the act's target); by the speaker's own side ("Trump
         claimed that the US military is hitting IS harder"), or where the table has no entry, as told."""
         speaker, _ = self.finder.subject_of(governor.head)
-        alleging = resolver.resolve(speaker) if speaker is not None else []
+        alleging = self._resolve_doer(resolver, speaker)
         own = bool({a.code for a in actors if a.code} & {a.code for a in alleging if a.code}
                    or {a.start for a in actors if a.start is not None} & {a.start for a in alleging})
         own_side = bool(_executive_countries(actors) & _executive_countries(alleging))
@@ -569,6 +572,32 @@ class EventCoderComponent:
                             return found
         return []
 
+    def _resolve_doer(self, resolver: ActorResolver, head: Token | None) -> list[Actor]:
+        """The actors a doer's head word resolves to; a document made public in a country ("a report
+        released in the Rwandan capital") comes from that country."""
+        if head is None:
+            return []
+        actors = resolver.resolve(head)
+        if actors and not any(a.country for a in actors):
+            self._issued_from(resolver, head, actors)
+        return actors
+
+    def _issued_from(self, resolver: ActorResolver, head: Token, actors: list[Actor]) -> None:
+        for clause in head.children:
+            if clause.dep_ != "acl" or clause.lemma_.lower() not in self.issuing_verbs:
+                continue
+            for prep in clause.children:
+                place = dependent(prep, "pobj") if prep.dep_ == "prep" and prep.lower_ in ("in", "from") else None
+                if place is None or not (resolver.is_country_term(place) or place.ent_type_ in PLACE_LABELS
+                                         or place.lemma_.lower() in self.place_nouns):
+                    continue
+                country = next((a.country for a in resolver.resolve(place) if a.country), None)
+                if country:
+                    for actor in actors:
+                        actor.country = country
+                        actor.code = actor_code(country, actor.sector, None)
+                    return
+
     def _date(self, sent: Span, head: Token, story_date: date | None) -> date | None:
         best = None
         for ent in sent.ents:
@@ -691,6 +720,13 @@ def _describes_a_noun(verb: Token) -> bool:
     police opened fire" reports an act at a place or time, it describes nobody)"""
     return any(t.dep_ in ("relcl", "acl") and not any(c.tag_ == "WRB" for c in t.children)
                for t in [verb, *list(verb.ancestors)[:2]])
+
+
+def _is_halted(trig: Trigger, halt_nouns: set[str]) -> bool:
+    """Is the act named as what stopped ("a lull in the fighting"), outside the trigger's own words?"""
+    prep = trig.head.head
+    return trig.head.dep_ == "pobj" and prep.lower_ in ("in", "to", "of") and prep.head.i != prep.i \
+        and prep.head.lemma_.lower() in halt_nouns and not trig.span.start <= prep.head.i < trig.span.end
 
 
 def _in_condition(verb: Token, marks: set[str]) -> bool:

@@ -164,6 +164,12 @@ class TriggerFinder:
                 controller = dependent(head.head, "dobj")
             if controller is not None:
                 return controller, False
+        if depth == 0 and head.dep_ == "acl" and head.tag_ == "VBG" and dependent(head, "auxpass") is None \
+                and (head.head.lower_ in self.actor_words or head.head.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")):
+            # "police firing on the mob", "troops advancing on the town": the actor the participle describes
+            # acts (a document does not: "issued a statement calling on X" is X's appeal; nor does one
+            # reached through the participle: "people fleeing the fighting" do not fight)
+            return head.head, False
         if head.dep_ == "acl":
             owner = dependent(head.head, "poss")
             if owner is not None:

@@ -1,11 +1,12 @@
 """Accuracy (and speed) of the place resolver on the place gold of ../shared/gold/dev.
 
     python benchmarks/geo_accuracy.py [--datasets geo-gwn geo-geovirus] [--no-detect] [--approximate]
-                                      [--limit N] [--dump DIR]
+                                      [--lower-case] [--limit N] [--dump DIR]
 
 For each dataset: (1) resolution only, on the gold spans (``*.spans.jsonl``); (2) detection with the
 spaCy model and resolution (``*.input.jsonl``).  Scored with ../shared/gold/score_places.py; prints its
-figures, plus the gazetteer's load time and the resolver's time per story.
+figures, plus the gazetteer's load time and the resolver's time per story.  ``--lower-case`` feeds the
+same stories lower-cased (as some corpora come, e.g. india-police-events): a robustness test.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def _load(path: Path, limit: int | None) -> list[dict]:
     return records[:limit] if limit else records
 
 
+def _lower(text: str) -> str:
+    """The text lower-cased character by character where that keeps its length (gold offsets stay valid)."""
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def _predictions(doc_id: str, places: list[dict]) -> list[dict]:
     return [{"doc_id": doc_id, **p} for p in places if p["lat"] is not None]
 
@@ -45,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-detect", action="store_true", help="resolution on gold spans only")
     parser.add_argument("--approximate", action="store_true",
                         help="place names missing from the gazetteer at the story's nearest town")
+    parser.add_argument("--lower-case", action="store_true", help="lower-case the stories (offsets kept)")
     parser.add_argument("--limit", type=int, default=None, help="first N stories of each dataset")
     parser.add_argument("--dump", type=Path, default=None, help="write predictions here (JSONL per mode)")
     args = parser.parse_args(argv)
@@ -71,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.datasets:
         gold = _load(GOLD / "dev" / f"{name}.gold.jsonl", args.limit)
         spans_input = _load(GOLD / "dev" / f"{name}.spans.jsonl", args.limit)
+        stories = _load(GOLD / "dev" / f"{name}.input.jsonl", args.limit)
+        if args.lower_case:
+            for rec in spans_input + stories:
+                rec["text"] = _lower(rec["text"])
         preds: list[dict] = []
         t0 = time.perf_counter()
         for rec in spans_input:
@@ -81,7 +92,6 @@ def main(argv: list[str] | None = None) -> int:
         _dump(args.dump, name, "spans", preds)
         if nlp is None:
             continue
-        stories = _load(GOLD / "dev" / f"{name}.input.jsonl", args.limit)
         preds = []
         parse_s = resolve_s = 0.0
         for rec in stories:

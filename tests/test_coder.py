@@ -1246,3 +1246,9 @@ def test_granting_permission_yields_and_refusing_it_refuses_to_yield(coder):
 def test_attending_games_abroad_is_a_visit_to_the_host(coder):
     _assert_first_event(coder, "The stopover came as the US leader prepared to attend the Beijing Olympics, an event "
                                "which will test his vow to keep politics out of the Games.", "042", "USA", "CHN")
+
+
+def test_a_town_named_in_lower_cased_news_gives_its_police_a_country(geo_coder):
+    events = geo_coder.code_text("kolkata police arrested two men on monday.")
+    arrests = [e for e in events if e.cameo.startswith("173")]
+    assert arrests and _has(arrests[0].actor, "IND", "COP"), arrests

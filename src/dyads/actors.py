@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from .events import dependent
 from .knowledge import ActorTerm, Knowledge, normalize_phrase
 from .models import Actor
-from .nlp import TERMS_KEY
+from .nlp import TERMS_KEY, is_lower_cased
 
 # Dependents that end a noun phrase: what follows them is another participant or another clause.
 PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp", "xcomp", "parataxis",
@@ -118,9 +118,7 @@ class ActorResolver:
             elif term.sector == "MED" and term.kind == "organization":
                 # a news outlet hints at the story's country ("told the times of india"), less than a name does
                 self.memory.country_counts[term.country] += 0.5
-        # lower-cased news (names in lower case too) is told by its sentences starting in lower case
-        openings = [next((t for t in sent if t.is_alpha), None) for sent in doc.sents]
-        self.lower_cased = sum(t is not None and t.is_lower for t in openings) * 2 > len(openings)
+        self.lower_cased = is_lower_cased(doc)
         self.person_at: dict[int, Span] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":

@@ -48,6 +48,20 @@ MODEL_WEIGHTS_SHA256 = {
 }
 
 
+def is_lower_cased(doc: Doc) -> bool:
+    """Is the story written in lower case, names and all (as some corpora come)? Told by its sentence
+    openings (after a full stop, question or exclamation mark, or a line break) being mostly lower case;
+    needs no parser."""
+    openings, opening = [], True
+    for token in doc:
+        if opening and token.is_alpha:
+            openings.append(token.is_lower)
+            opening = False
+        if token.text in (".", "!", "?") or "\n" in token.text_with_ws:
+            opening = True
+    return sum(openings) * 2 > len(openings)
+
+
 @functools.lru_cache(maxsize=1)
 def check_model() -> None:
     """The pinned model is installed, at the pinned version, with the pinned weights."""

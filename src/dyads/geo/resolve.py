@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..models import Event, Location
+from ..nlp import is_lower_cased
 from .gazetteer import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, DIVISION, Gazetteer, Place, km, normalize
 
 # Prior weights.  Population counts on a log10 scale; feature bonuses put an area named exactly
@@ -65,6 +66,17 @@ INNER_LABELS = {"MONEY", "LAW", "FAC"}
 # Words before a name that make it a place ("in Riverdale", "travelling to Cirencester").
 LOCATIVE_WORDS = {"in", "at", "near", "from", "to", "outside", "around", "across", "throughout", "into",
                   "towards", "toward", "via"}
+# Lower-cased stories (some corpora come so) have no capitals to tell names: a town there is a place
+# name where a locative precedes it or a noun of a town's own bodies follows it ("kolkata police", "surat
+# district"; not a noun that describes, as in "temple town"), or where it is a large city (1,000,000+)
+# named by a noun, also inside a longer name ("the new york times"); a country or a division or region
+# of several words is one anyway.
+LOWER_CASE_TOWN_MIN_POP = 15_000
+LOWER_CASE_CITY_MIN_POP = 1_000_000
+TOWN_NOUNS = {"police", "district", "municipality", "municipal", "corporation", "collector", "collectorate",
+              "cantonment", "airport", "mayor"}
+# (the model's names of people and bodies are guesses in lower case: "kolkata police" tagged a person)
+NOT_LOWER_CASE_PLACES = {"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
 
 class PlaceSpan(tuple):
@@ -344,6 +356,7 @@ class PlaceResolver:
         """
         text = doc.text  # (a join over all tokens: once)
         ents = doc.ents
+        lower_cased = is_lower_cased(doc)
         place_keys = {normalize(text[s:e]) for s, e in
                       (_trim(ent) for ent in ents if ent.label_ in ("GPE", "LOC")) if e > s}
         found: dict[tuple[int, int], bool] = {}  # span -> part of a longer name
@@ -365,10 +378,10 @@ class PlaceResolver:
                 continue
             # A town name used as a modifier ("Corona epidemic") is no place mention.
             modifier = ent.end < len(doc) and doc[ent.end].pos_ == "NOUN" and doc[ent.end].is_lower
-            locative = _after_locative(doc, ent.start)
+            locative = _after_locative(doc, ent.start, past_article=not lower_cased)  # ("at the temple")
             if ent.label_ in RESCUE_LABELS and self._is_place_name(
-                    text[start:end], place_keys, allow_town=ent.label_ != "PERSON" and not modifier,
-                    any_town=locative and not modifier):
+                    text[start:end], place_keys, allow_town=ent.label_ != "PERSON" and not modifier and not lower_cased,
+                    any_town=locative and not modifier, lower_cased=lower_cased):
                 found[(start, end)] = False
             elif not (modifier and len(ent) == 1):  # (nor is a one-word name inside itself)
                 inner.append((list(ent), ent.label_))
@@ -386,13 +399,68 @@ class PlaceResolver:
                 else:
                     inner.append((run, ""))
                 run = []
+        if lower_cased:
+            taken = {t.i for s, e in found for t in doc.char_span(s, e, alignment_mode="expand") or ()}
+            countries = {places[0][0].country for s, e in found if (places := self._lookup(text[s:e]))}
+            for span in self._lower_cased_places(doc, taken, countries):
+                found.setdefault(span, False)
         # Places inside longer names, and names that are places elsewhere in the story.
         known = place_keys | {normalize(text[s:e]) for s, e in found}
         for tokens, label in inner:
-            for start, end in self._inner_places(text, tokens, label, known):
+            for start, end in self._inner_places(text, tokens, label, known, lower_cased):
                 whole = start == tokens[0].idx and end == tokens[-1].idx + len(tokens[-1].text)
                 found.setdefault((start, end), not whole)
         return [PlaceSpan(start, end, part_of_name) for (start, end), part_of_name in sorted(found.items())]
+
+    def _lower_cased_places(self, doc, taken: set[int], countries: set[str]) -> list[tuple[int, int]]:
+        """Place names of a lower-cased story (see ``TOWN_NOUNS``) among the runs of up to three nouns or
+        proper nouns the model left out, longest first. ``countries`` (ISO-2) of the places already found
+        vouch for smaller towns, together with the places this finds unconditionally."""
+        sure: list[tuple[int, int]] = []
+        towns: list[tuple[tuple[int, int], Place]] = []  # small towns named where a place may stand
+        i = 0
+        while i < len(doc):
+            for j in range(min(len(doc), i + 3), i, -1):
+                words = doc[i:j]
+                if any(t.i in taken or not t.is_alpha or t.is_stop or t.ent_type_ in NOT_LOWER_CASE_PLACES
+                       or t.lower_ in TOWN_NOUNS for t in words) or words[-1].pos_ not in ("NOUN", "PROPN") \
+                        or _next_to_number(doc, words):
+                    continue
+                place, vouched = self._lower_cased_place(doc, words)
+                if place is not None:
+                    span = (words[0].idx, words[-1].idx + len(words[-1].text))
+                    if vouched:
+                        sure.append(span)
+                        countries = countries | {place.country}
+                    else:
+                        towns.append((span, place))
+                    i = j - 1
+                    break
+            i += 1
+        # a smaller town only in a country the story names ("around temple town" in a story about India
+        # is no Temple, Texas), unless it is a large one
+        return sure + [span for span, town in towns
+                       if town.country in countries or town.population >= RESCUE_TOWN_MIN_POP]
+
+    def _lower_cased_place(self, doc, words) -> tuple[Place | None, bool]:
+        """The place a lower-case run names, if any, and whether it needs no country of the story to
+        vouch for it."""
+        found = self._lookup(words.text)[:1]
+        if not found or not _spelled_as(found[0][0], words.text):
+            return None, False
+        place = found[0][0]
+        after = doc[words.end] if words.end < len(doc) else None
+        cue = _after_locative(doc, words.start, past_article=False) \
+            or (after is not None and after.lower_ in TOWN_NOUNS) \
+            or (after is not None and after.text == ":" and (words.start == 0 or "\n" in doc[words.start - 1].text))
+        if place.feature in (COUNTRY, CONTINENT) or (len(words) > 1 and place.feature not in (CITY, CAPITAL)) \
+                or (place.feature == ADMIN1 and (cue or words[0].pos_ == "PROPN")):
+            return place, True  # (a lone word for a lesser division is too often a word: "lot", "pool", "line")
+        if place.feature not in (CITY, CAPITAL):
+            return None, False
+        if place.population >= LOWER_CASE_CITY_MIN_POP or (cue and place.population >= RESCUE_TOWN_MIN_POP):
+            return place, True
+        return (place, False) if cue and place.population >= LOWER_CASE_TOWN_MIN_POP else (None, False)
 
     def _parts(self, text: str, ent, start: int, end: int) -> list[tuple[int, int]]:
         """The places inside a place entity the gazetteer does not know as a whole: the items of a list
@@ -414,51 +482,61 @@ class PlaceResolver:
         tokens = [t for t in ent if start <= t.idx < end]
         return self._inner_places(text, tokens, ent.label_, set())
 
-    def _inner_places(self, text: str, tokens: list, label: str, known: set[str]) -> list[tuple[int, int]]:
-        """Place names among the capitalised words of a longer name, longest first, not overlapping."""
+    def _inner_places(self, text: str, tokens: list, label: str, known: set[str],
+                      lower_cased: bool = False) -> list[tuple[int, int]]:
+        """Place names among the capitalised words (any words, in a lower-cased story) of a longer name,
+        longest first, not overlapping."""
+        def named(token) -> bool:
+            return token.text[:1].isupper() or (lower_cased and token.is_alpha and not token.is_stop)
+
         out: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
             first = tokens[i]
-            if not first.text[:1].isupper():
+            if not named(first):
                 i += 1
                 continue
             for j in range(min(len(tokens), i + 4), i, -1):
                 last = tokens[j - 1]
-                if not last.text[:1].isupper():
+                if not named(last):
                     continue
                 start, end = first.idx, last.idx + len(last.text)
                 surface = text[start:end]
-                if normalize(surface) in known or self._is_inner_place(surface, label):
+                if normalize(surface) in known or self._is_inner_place(surface, label, lower_cased):
                     out.append((start, end))
                     i = j
                     break
             else:
                 # "U.S.-led", "Syria-based": a place before a hyphen inside one token.
                 head, dash, _rest = first.text.partition("-")
-                if dash and head and self._is_inner_place(head, label):
+                if dash and head and self._is_inner_place(head, label, lower_cased):
                     out.append((first.idx, first.idx + len(head)))
                 i += 1
         return out
 
-    def _is_inner_place(self, surface: str, label: str) -> bool:
+    def _is_inner_place(self, surface: str, label: str, lower_cased: bool = False) -> bool:
         if len(surface) <= 2 and not surface.isupper():
             return False  # "La Silla Vacia": a short word inside a name is no postal code ("LA")
         for place, _prior in self._lookup(surface)[:1]:
+            if lower_cased and not _spelled_as(place, surface):
+                return False
             if label == "PERSON":
                 return place.feature == COUNTRY
             if place.feature in (CITY, CAPITAL):
-                return place.population >= RESCUE_TOWN_MIN_POP and normalize(place.name) == normalize(surface)
+                return place.population >= (LOWER_CASE_CITY_MIN_POP if lower_cased else RESCUE_TOWN_MIN_POP) \
+                    and normalize(place.name) == normalize(surface)
             return True
         return False
 
     def _is_place_name(self, surface: str, place_keys: set[str], allow_town: bool,
-                       any_town: bool = False) -> bool:
+                       any_town: bool = False, lower_cased: bool = False) -> bool:
         if normalize(surface) in place_keys:
             return True
-        if not surface[:1].isupper():
+        if not (surface[:1].isupper() or lower_cased):
             return False
         for place, _prior in self._lookup(surface)[:1]:
+            if not surface[:1].isupper() and not _spelled_as(place, surface):
+                return False
             if place.feature in (CITY, CAPITAL):
                 if normalize(place.name) != normalize(surface):
                     return False
@@ -569,10 +647,24 @@ def _trim(ent) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
-def _after_locative(doc, i: int) -> bool:
-    """Does a locative preposition come right before token i (past a "the")?"""
+def _next_to_number(doc, words) -> bool:
+    """"march 15", "15 march": a word beside a day's number is a month (the model may not say so)."""
+    return (words.end < len(doc) and doc[words.end].like_num) or (words.start > 0 and doc[words.start - 1].like_num)
+
+
+def _spelled_as(place: Place, surface: str) -> bool:
+    """Does a lower-case word name the place: as its main name, or as a town's other spelling too long to
+    be a code or a short common word ("faizabad" for Fyzabad; not "das" for Dasoguz, nor "public" for a
+    district that has it among its many names)?"""
+    key = normalize(surface)
+    return normalize(place.name) == key or (place.feature in (CITY, CAPITAL) and len(key.replace(" ", "")) >= 5)
+
+
+def _after_locative(doc, i: int, past_article: bool = True) -> bool:
+    """Does a locative preposition come right before token i (past a "the", unless ``past_article`` is
+    false: in lower-cased text "at the time" names no town)?"""
     i -= 1
-    if i >= 0 and doc[i].lower_ == "the":
+    if past_article and i >= 0 and doc[i].lower_ == "the":
         i -= 1
     return i >= 0 and doc[i].lower_ in LOCATIVE_WORDS
 

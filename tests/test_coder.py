@@ -1252,3 +1252,10 @@ def test_a_town_named_in_lower_cased_news_gives_its_police_a_country(geo_coder):
     events = geo_coder.code_text("kolkata police arrested two men on monday.")
     arrests = [e for e in events if e.cameo.startswith("173")]
     assert arrests and _has(arrests[0].actor, "IND", "COP"), arrests
+
+
+def test_a_phrase_after_coordinated_nouns_belongs_to_them_all(coder):
+    text = ("The U.S. military launched air and artillery strikes on Syrian government-backed troops after some 300 "
+            "attackers launched what appeared to be a coordinated assault on Syrian opposition forces.")
+    strikes = [e for e in coder.code_text(text) if e.trigger.text == "strikes"]
+    assert strikes and _has(strikes[0].recipient, "SYR", "MIL"), strikes

@@ -103,6 +103,12 @@ def test_resolves_countries_and_cities_with_ids(resolver):
     assert got["Tokyo"]["country"] == "JPN" and got["Japan"]["country"] == "JPN"
 
 
+def test_a_city_known_by_another_spelling_beats_a_hamlet_of_that_name(resolver):
+    """"Basra" is Basrah (1.3 million people) under its English spelling, not a Pakistani hamlet named so."""
+    text = "Authorities imposed a curfew on Basra."
+    assert _one(resolver, text, "Basra")["country"] == "IRQ"
+
+
 def test_unknown_name_is_unresolved(resolver):
     text = "They met at Zzyzzqx Hall."
     (record,) = resolver.resolve(text, _spans_of(text, "Zzyzzqx Hall"))

@@ -263,6 +263,8 @@ class TriggerFinder:
             while (obj := dependent(obj, "conj")) is not None:
                 places.append(obj)
         prep_places = list(places)
+        if head.dep_ == "conj" and head.pos_ == "NOUN" and head.head.pos_ == "NOUN":
+            prep_places.append(head.head)  # "air and artillery strikes on the troops": it hangs on the first
         if head.dep_ == "dobj" and head.pos_ == "NOUN" and head.head.lemma_ in self.light_verbs:
             prep_places.append(head.head)  # "launched attacks on the camps": the phrase hangs on the verb
         verb = head

@@ -31,7 +31,7 @@ from .gazetteer import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, DIVISION, Gaze
 # above the towns that share its name, and national capitals above other towns.
 FEATURE_BONUS = {COUNTRY: 4.0, CONTINENT: 4.0, ADMIN1: 1.5, DIVISION: 1.0, CAPITAL: 3.0, CITY: 0.0}
 AREA_BONUS = 9.0  # seas, oceans, regions of our own table (no population)
-ALTERNATE_PENALTY = 4.0
+ALTERNATE_PENALTY = 2.5
 SAME_NAME_CITY_MIN_POP = 100_000  # "New York": the city, not the state that holds it
 CONTAINER_FEATURES = (COUNTRY, ADMIN1, DIVISION)  # what "Paris, Texas" may name after the comma
 SAME_NAME_TOWN_KM = 150  # "Cork", "Idlib": the town, not the subdivision around it named after it

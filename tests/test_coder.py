@@ -1223,10 +1223,9 @@ def test_an_actor_described_by_a_participle_does_its_act(coder):
 
 
 def test_a_document_made_public_in_a_country_comes_from_it(coder):
-    text = ("A 500-page report released Tuesday in the Rwandan capital alleged that France was aware of preparations "
-            "for the genocide, and that the French military in Rwanda helped to plan and carry out killings.")
-    accusations = [e for e in coder.code_text(text) if e.cameo.startswith("11")]
-    assert accusations and _has(accusations[0].actor, "RWA") and _has(accusations[0].recipient, "FRA"), accusations
+    _assert_first_event(coder, "A 500-page report released Tuesday in the Rwandan capital alleged that France was "
+                               "aware of preparations for the genocide, and that the French military in Rwanda "
+                               "helped to plan and carry out killings.", "112", "RWA", "FRA")
 
 
 @pytest.mark.parametrize("text", [

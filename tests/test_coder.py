@@ -1258,3 +1258,36 @@ def test_a_phrase_after_coordinated_nouns_belongs_to_them_all(coder):
             "attackers launched what appeared to be a coordinated assault on Syrian opposition forces.")
     strikes = [e for e in coder.code_text(text) if e.trigger.text == "strikes"]
     assert strikes and _has(strikes[0].recipient, "SYR", "MIL"), strikes
+
+
+def test_what_one_is_provided_with_names_the_aid(coder):
+    """"provided X with Y": X gets the aid, Y (a list of goods) says what kind."""
+    (aid,) = [e for e in coder.code_text(
+        "The United States has provided the Lebanese Armed Forces (LAF) with aircraft, vehicles, weapons, and other "
+        "equipment to help keep the country's borders secure.") if e.cameo.startswith("07")]
+    assert aid.cameo == "072" and _has(aid.actor, "USA") and _has(aid.recipient, "LBN", "MIL"), aid
+    assert aid.recipient[0].text == "the Lebanese Armed Forces (LAF)"  # the bracket the phrase opens is closed
+
+
+def test_a_noun_described_by_a_participle_clause_is_the_object(coder):
+    # the parser reads "[refugees fleeing violence]" as a clause with "refugees" its subject
+    refused = [e for e in coder.code_text("Bangladesh says it will not accept any Rohingya refugees fleeing a new "
+                                          "spate of ethnic violence in neighbouring Myanmar's western Rakhine State.")
+               if e.cameo.startswith("12")]
+    assert refused and refused[0].cameo == "122" and any(a.sector == "REF" for a in refused[0].recipient), refused
+
+
+@pytest.mark.parametrize("text", [
+    "Rwanda's information minister said Wednesday she hoped a raft of French political and military officials "
+    "would soon be indicted for war crimes.",
+    "The rebels hope to be recognised by the United Nations.",
+])
+def test_a_wish_for_another_s_act_is_no_event(coder, text):
+    assert not [e for e in coder.code_text(text) if not e.cameo.startswith("01")], coder.code_text(text)
+
+
+def test_a_preposition_the_parser_left_without_its_object_keeps_it(coder):
+    # "to [officers holed up in ...]" is parsed as "to" + a clause with "officers" its subject
+    (asylum,) = coder.code_text("Ecuador has granted diplomatic asylum to two Colombian army officers holed up in a "
+                                "diplomatic residence since the coup.")
+    assert asylum.cameo == "075" and _has(asylum.recipient, "COL", "MIL"), asylum

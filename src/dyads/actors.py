@@ -221,6 +221,9 @@ class ActorResolver:
         while end_tok.is_punct and end_tok.i > start_tok.i:
             end_tok = self.doc[end_tok.i - 1]
         span = self.doc[start_tok.i:end_tok.i + 1]
+        if span.text.count("(") > span.text.count(")") and end_tok.i + 1 < len(self.doc) \
+                and self.doc[end_tok.i + 1].text == ")":
+            span = self.doc[start_tok.i:end_tok.i + 2]  # "the Lebanese Armed Forces (LAF)": close the bracket
         if self._is_group_reference(head, tokens) and self.memory.last_group:
             return list(self.memory.last_group)
         country = sector = code = None

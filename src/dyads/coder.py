@@ -270,8 +270,11 @@ class EventCoderComponent:
         to_no_one = any(_is_negative_participant(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         hypothetical = False
         if governor is not None:
-            if kind == "wish" and (dependent(governor.head, "dobj") or dependent(trig.head, "nsubj")) is not None:
-                return None  # "Obama wants Putin to attack": another's act, wished for, is no one's event
+            if kind == "wish" and any(dependent(head, dep) is not None for head, dep in (
+                    (governor.head, "dobj"), (trig.head, "nsubj"), (trig.head, "nsubjpass"), (trig.head, "auxpass"))):
+                # "Obama wants Putin to attack", "hoped the officials would be indicted", "hope to be
+                # recognised": another's act, wished for, is no one's event
+                return None
             if kind == "hypothetical":
                 hypothetical = True
             elif kind == "negate":

@@ -290,7 +290,7 @@ class TriggerFinder:
                             continue
                         mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ == "for"), None)
                         if mark is not None or clause.i in (t.i for t in trigger.span) \
-                                or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ"):
+                                or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ") or _is_small_clause(clause):
                             out += [s for s in clause.children if s.dep_ == "nsubj"]
                             if mark is not None:  # ("for the agency to act" parsed with the agency on "for")
                                 out += [s for s in mark.children if s.dep_ == "pobj"]
@@ -310,7 +310,7 @@ class TriggerFinder:
                     word = role[5:]
                     for c in place.children:
                         if c.dep_ in ("prep", "dative", "agent") and c.lower_ == word:
-                            obj = dependent(c, "pobj")
+                            obj = dependent(c, "pobj") or _stranded_object(c)
                             if obj is not None:
                                 out.append(obj)
         return [t for t in out if t is not None]
@@ -384,6 +384,22 @@ def is_passive_participle(verb: Token) -> bool:
     return verb.head.dep_ != "ROOT" and not any(c.dep_ == "dobj" for v in (verb, *verb.conjuncts) for c in v.children)
 
 
+def _stranded_object(prep: Token) -> Token | None:
+    """"granted asylum to [officers holed up in ...]": the parser leaves the preposition without its
+    object and makes the noun the subject of the clause that describes it."""
+    clause = next((c for c in prep.head.children if c.dep_ in ("advcl", "ccomp") and c.i > prep.i
+                   and c.left_edge.i == prep.i + 1), None)
+    subject = dependent(clause, "nsubj") if clause is not None else None
+    return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
+
+
+def _is_small_clause(clause: Token) -> bool:
+    """"will not accept [refugees fleeing the violence]": a participle clause with no auxiliary or
+    conjunction is a noun described (the parser takes the noun for its subject)."""
+    return clause.dep_ == "ccomp" and clause.tag_ == "VBG" \
+        and not any(c.dep_ in ("aux", "auxpass", "mark") for c in clause.children)
+
+
 def _is_elided_passive(verb: Token) -> bool:
     """"four were burnt alive and two killed in police firing": a past participle sharing the "were" of
     the passive it is joined to (the parser gives it an active subject)."""
@@ -438,13 +454,15 @@ def _has_object(head: Token, words: list[str]) -> bool:
         if child.dep_ in ("dobj", "xcomp", "attr", "oprd", "nsubjpass") \
                 or (child.dep_ == "ccomp" and child.pos_ not in ("VERB", "AUX")):  # a misparsed object
             candidates.append(child)
-            candidates.extend(c for c in child.children if c.dep_ == "conj")  # "photographs and intelligence"
+            candidates.extend(child.conjuncts)  # "photographs and intelligence"
         elif child.dep_ in ("prep", "prt", "dative"):
             obj = dependent(child, "pobj")
             if obj is not None:
-                candidates.append(obj)
-        elif child.dep_ == "ccomp" and is_infinitive(child) and (subject := dependent(child, "nsubj")) is not None:
-            candidates.append(subject)  # "declared [a state of siege to begin at midnight]"
+                candidates.append(obj)  # ("provided the army with aircraft, vehicles and weapons")
+                candidates.extend(obj.conjuncts)
+        elif child.dep_ == "ccomp" and (is_infinitive(child) or _is_small_clause(child)) \
+                and (subject := dependent(child, "nsubj")) is not None:
+            candidates.append(subject)  # "declared [a state of siege to begin]", "accept [refugees fleeing]"
         elif child.dep_ == "npadvmod" and child.pos_ == "NOUN" and not child.ent_type_ \
                 and child.i - 1 in (head.i, *(c.i for c in head.children if c.dep_ == "prt")):
             candidates.append(child)  # "police have stepped up vigil": a bare object taken for an adverb

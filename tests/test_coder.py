@@ -1291,3 +1291,20 @@ def test_a_preposition_the_parser_left_without_its_object_keeps_it(coder):
     (asylum,) = coder.code_text("Ecuador has granted diplomatic asylum to two Colombian army officers holed up in a "
                                 "diplomatic residence since the coup.")
     assert asylum.cameo == "075" and _has(asylum.recipient, "COL", "MIL"), asylum
+
+
+def test_what_a_statement_urges_is_an_appeal_even_where_the_parser_detaches_it(coder):
+    # the parser hangs "to comply" on "issued": it is still what "urging" asks of North Korea
+    events = coder.code_text("The Security Council issued a statement urging North Korea to comply with its "
+                             "obligations under the resolutions.")
+    assert not [e for e in events if e.cameo.startswith("08")], events  # the Council does not yield
+    appeals = [e for e in events if e.cameo.startswith("02")]
+    assert appeals and appeals[0].cameo == "025" and _has(appeals[0].recipient, "PRK"), appeals
+
+
+def test_releasing_a_statement_or_figures_sets_no_one_free(coder):
+    for text in ("Top officials of the United Nations released a statement calling on Israel to comply with "
+                 "international law.", "The ministry released figures showing a rise in unemployment."):
+        assert not [e for e in coder.code_text(text) if e.cameo.startswith("084")], coder.code_text(text)
+    (freed,) = coder.code_text("The military government let free the detained opposition leaders.")
+    assert freed.cameo == "0841" and _has(freed.recipient, None, "OPP"), freed

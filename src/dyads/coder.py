@@ -158,11 +158,13 @@ class EventCoderComponent:
             while clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX"):
                 clause = clause.head  # "threatened to attack and burn", "alleged that A, and that B": one frame
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
+            infinitive = clause.dep_ == "advcl" and is_infinitive(clause)
+            if infinitive:
+                above = self._asker_before(clause, by_head) or above
             if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
                     and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
                 reported.add(above.head.i)  # "announced the deployment of troops": the news is the deployment
                 continue
-            infinitive = clause.dep_ == "advcl" and is_infinitive(clause)
             if above is None or (clause.dep_ not in FRAMED and not infinitive):
                 continue  # ("sworn to fight" is often parsed as an adverbial clause)
             if above.pattern.cameo == "010" and trig.pattern.cameo != "010":
@@ -194,6 +196,17 @@ class EventCoderComponent:
         reported |= {above.head.i for trig, above in reporters
                      if not trig.pattern.frames_only or trig.head.i in framing}
         return governor_of, reporter_of, framing, reported - framing
+
+    def _asker_before(self, clause: Token, by_head: dict[int, Trigger]) -> Trigger | None:
+        """"issued a statement urging North Korea to comply": the parser hangs the infinitive on the main
+        verb, but it is what the verb of asking whose object it follows asks for."""
+        if clause.left_edge.i == 0:
+            return None
+        last = clause.doc[clause.left_edge.i - 1]
+        asked = next((t for t in (last, *last.ancestors) if t.dep_ == "dobj" and t.right_edge.i == last.i), None)
+        if asked is None or asked.head.lemma_ not in self.finder.object_control:
+            return None
+        return by_head.get(asked.head.i)
 
     def _governs(self, trig: Trigger) -> str | None:
         """How a trigger frames the act in its clause, if it does: its pattern's kind, or the kind of any

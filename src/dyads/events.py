@@ -292,6 +292,8 @@ class TriggerFinder:
                         if mark is not None or clause.i in (t.i for t in trigger.span) \
                                 or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ") or _is_small_clause(clause):
                             out += [s for s in clause.children if s.dep_ == "nsubj"]
+                            if clause.i in (t.i for t in trigger.span):  # "let free [the leaders]"
+                                out += [o for o in clause.children if o.dep_ == "dobj" and o.pos_ in ACTOR_POS]
                             if mark is not None:  # ("for the agency to act" parsed with the agency on "for")
                                 out += [s for s in mark.children if s.dep_ == "pobj"]
                 elif role == "dative":

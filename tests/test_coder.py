@@ -1308,3 +1308,29 @@ def test_releasing_a_statement_or_figures_sets_no_one_free(coder):
         assert not [e for e in coder.code_text(text) if e.cameo.startswith("084")], coder.code_text(text)
     (freed,) = coder.code_text("The military government let free the detained opposition leaders.")
     assert freed.cameo == "0841" and _has(freed.recipient, None, "OPP"), freed
+
+
+@pytest.mark.parametrize("text, absent, present", [
+    # "going to" before a verb is the future, not a trip
+    ("We are going to go after dealers on the street.", "042", None),
+    ("The president is going to Paris next week.", None, "042"),
+    # facilitating is mediation only when talks or a deal are facilitated
+    ("Corrupt officials facilitated drug trafficking across the border.", "045", None),
+    ("Qatar brokered a ceasefire between Israel and Hamas.", None, "045"),
+    # protecting oneself or one's interests is no armed protection
+    ("Journalists censor themselves to protect themselves.", "074", None),
+    ("UN troops protected the aid convoy on its way to Goma.", None, "074"),
+    # capturing people is detaining them; capturing a town occupies it
+    ("Authorities in El Salvador have captured nearly two dozen members of a criminal network.", "192", "173"),
+    ("Rebels captured the town of Kidal on Sunday.", "173", "192"),
+])
+def test_words_that_report_an_act_only_with_the_right_complement(coder, text, absent, present):
+    codes = [e.cameo for e in coder.code_text(text)]
+    assert (absent is None or absent not in codes) and (present is None or present in codes), codes
+
+
+def test_a_participle_s_noun_is_its_object_and_its_agent_no_target(coder):
+    """"a formula brokered by Norway": the formula is what was brokered (045 needs a deal as object),
+    and Norway, who brokered it, is not also its target."""
+    (brokered,) = coder.code_text("Any face-saving formula brokered by Norway would have to be approved by both sides.")
+    assert brokered.cameo == "045" and _has(brokered.actor, "NOR") and not _has(brokered.recipient, "NOR"), brokered

@@ -476,7 +476,8 @@ class EventCoderComponent:
                     return hit
             phrase = resolver.resolve(head)
             if not resolver.is_actor_like(head):
-                inner = self._actor_inside(resolver, head, phrase)
+                # (not the doer: "a formula brokered by Norway" is Norway's act)
+                inner = [a for a in self._actor_inside(resolver, head, phrase) if (a.start, a.end) not in taken]
                 if inner:
                     return inner
             # (the actor is not its own target, unless the words say so: "attacked themselves")

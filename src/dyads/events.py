@@ -86,7 +86,7 @@ class TriggerFinder:
             span = doc[start:end]
             if pos == "VERB":  # (the verb of "cane-charged" is its last part)
                 head = span[0] if span[0].pos_ in ("VERB", "AUX") or len(span) < 3 or span[1].text != "-" else span[2]
-                if head.pos_ not in ("VERB", "AUX"):
+                if head.pos_ not in ("VERB", "AUX") or _infinitive_inside(span, head):
                     continue
             else:
                 head = span[-1]
@@ -386,6 +386,12 @@ def is_passive_participle(verb: Token) -> bool:
     return verb.head.dep_ != "ROOT" and not any(c.dep_ == "dobj" for v in (verb, *verb.conjuncts) for c in v.children)
 
 
+def _infinitive_inside(span: Span, verb: Token) -> bool:
+    """Is a multiword verb's "to" the mark of an infinitive, not a preposition? "going to Paris" is a
+    trip, "going to say" is not."""
+    return any(t.dep_ == "aux" and t.head.i not in (w.i for w in span) for t in span if t.i > verb.i)
+
+
 def _stranded_object(prep: Token) -> Token | None:
     """"granted asylum to [officers holed up in ...]": the parser leaves the preposition without its
     object and makes the noun the subject of the clause that describes it."""
@@ -451,7 +457,7 @@ def _matches_words(tokens, words: list[str]) -> bool:
 def _has_object(head: Token, words: list[str]) -> bool:
     """The trigger's object: its direct object, an open-clause verb ("agreed to cooperate"), or for
     nouns and prepositional verbs the object of its preposition ("concern over", "call for talks")."""
-    candidates = []
+    candidates = passive_subjects(head)  # "a formula brokered by the RSS", "weapons seized last year"
     for child in head.children:
         if child.dep_ in ("dobj", "xcomp", "attr", "oprd", "nsubjpass") \
                 or (child.dep_ == "ccomp" and child.pos_ not in ("VERB", "AUX")):  # a misparsed object

@@ -1334,3 +1334,25 @@ def test_a_participle_s_noun_is_its_object_and_its_agent_no_target(coder):
     and Norway, who brokered it, is not also its target."""
     (brokered,) = coder.code_text("Any face-saving formula brokered by Norway would have to be approved by both sides.")
     assert brokered.cameo == "045" and _has(brokered.actor, "NOR") and not _has(brokered.recipient, "NOR"), brokered
+
+
+@pytest.mark.parametrize("text, codes", [
+    # these verbs pledge only with "to": with an object they report something else
+    ("There are cases of police officers who commit murders related to crimes.", []),
+    ("Bukele was sworn in as mayor of San Salvador.", []),
+    ("Gang leaders announced that they had committed to a new truce.", ["010", "030"]),
+    # a plan or a wish frames the act it names, noun or verb
+    ("The rebels are planning an attack on the capital.", ["138"]),
+    ("Iran wants talks with the European Union.", ["036"]),
+])
+def test_intent_verbs_report_intent_only_in_their_intent_sense(coder, text, codes):
+    assert [e.cameo for e in coder.code_text(text)] == codes, coder.code_text(text)
+
+
+def test_an_allegation_covers_acts_planned_or_taken_part_in(coder):
+    text = ("A 500-page report released Tuesday in the Rwandan capital alleged that France was aware of preparations "
+            "for the genocide, and that the French military in Rwanda contributed to planning the massacres and "
+            "actively took part in the killing.")
+    events = coder.code_text(text)
+    assert events and all(e.cameo == "112" and _has(e.actor, "RWA") and _has(e.recipient, "FRA", "MIL")
+                          for e in events), events

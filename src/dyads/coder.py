@@ -117,7 +117,8 @@ class EventCoderComponent:
         covered = {e.sentence_index for e in events}
         for trig in mentions:
             if sentence_index.get(trig.head.sent.start, 0) not in covered:
-                event = self._event(doc, doc_id, story_date, trig, None, resolver, sentence_index)
+                event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
+                                    sentence_index)
                 if event is not None:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
@@ -158,6 +159,9 @@ class EventCoderComponent:
             while clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX"):
                 clause = clause.head  # "threatened to attack and burn", "alleged that A, and that B": one frame
             above = by_head.get(clause.head.i) if clause.head.i != clause.i else None
+            if above is not None and above.pattern.frames_only and head.dep_ == "dobj" and head.pos_ == "NOUN":
+                governor_of[head.i] = above  # "planning an attack", "wants talks": the act wished or planned
+                continue
             infinitive = clause.dep_ == "advcl" and is_infinitive(clause)
             if infinitive:
                 above = self._asker_before(clause, by_head) or above
@@ -176,10 +180,12 @@ class EventCoderComponent:
                 governor_of[head.i] = above
             elif above.pattern.cameo == "010" and _aux(clause) & self.obligation_aux:
                 reporter_of[head.i] = above  # "X said Y must withdraw": X demands
-        # an act anywhere in an allegation's clause is alleged ("alleged that X helped to plan and carry out killings")
+        # an act anywhere in an allegation's clause is alleged ("alleged that X helped to plan and carry out
+        # killings"), even one only planned or wished ("alleged that X contributed to planning the massacres")
         for trig in triggers:
-            if trig.head.i in governor_of \
-                    or not (trig.head.pos_ in ("VERB", "AUX") or _noun_reports_event(trig.head, self.light_verbs)):
+            framed_by = governor_of.get(trig.head.i)
+            if (framed_by is not None and not framed_by.pattern.frames_only) or not (
+                    framed_by or trig.head.pos_ in ("VERB", "AUX") or _noun_reports_event(trig.head, self.light_verbs)):
                 continue
             below = trig.head
             for above_token in trig.head.ancestors:
@@ -283,7 +289,7 @@ class EventCoderComponent:
         to_no_one = any(_is_negative_participant(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         hypothetical = False
         if governor is not None:
-            if kind == "wish" and any(dependent(head, dep) is not None for head, dep in (
+            if kind == "wish" and any(dependent(head, dep) not in (None, trig.head) for head, dep in (
                     (governor.head, "dobj"), (trig.head, "nsubj"), (trig.head, "nsubjpass"), (trig.head, "auxpass"))):
                 # "Obama wants Putin to attack", "hoped the officials would be indicted", "hope to be
                 # recognised": another's act, wished for, is no one's event
@@ -717,6 +723,9 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
         return True
     if noun.dep_ in ("conj", "appos") and noun.head.i != noun.i:
         return _noun_reports_event(noun.head, light_verbs)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "in" and (verb := noun.head.head).pos_ == "VERB" and (
+            verb.lemma_ == "participate" or any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children)):
+        return True  # "took part in the killing", "participated in the attack"
     for child in noun.children:
         if child.dep_ in NOUN_PARTICIPANTS or (child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN")):
             return True  # "Israel's raid", "police firing"

@@ -107,6 +107,9 @@ class TriggerFinder:
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
         if pattern.takes_clause and not any(c.dep_ == "ccomp" for c in head.children):
             return False
+        if pattern.needs_to and not any((c.dep_ == "prep" and c.lower_ == "to") or is_infinitive(c)
+                                        for c in head.children):
+            return False
         if pattern.voice and head.pos_ in ("VERB", "AUX"):
             deps = {c.dep_ for c in head.children}
             wanted = {"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())

@@ -75,6 +75,7 @@ class EventPattern:
     plover_type: str | None = None  # where the words fix a PLOVER type the CAMEO code's table entry lacks
     frames_only: bool = False  # no event by itself, only through the act it governs ("wants to attack")
     takes_clause: bool = False  # reports only with a that-clause: "concluded that ...", not "talks concluded"
+    needs_to: bool = False  # reports only with "to" after it: "plans to visit", "committed to peace"
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed")
     converse: bool = False  # the subject undergoes the act, the recipient roles name its doer ("received

@@ -1356,3 +1356,16 @@ def test_an_allegation_covers_acts_planned_or_taken_part_in(coder):
     events = coder.code_text(text)
     assert events and all(e.cameo == "112" and _has(e.actor, "RWA") and _has(e.recipient, "FRA", "MIL")
                           for e in events), events
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("Colombia has destroyed over 100 cocaine laboratories.", "1712"),  # property, not a battle
+    ("The army destroyed three rebel tanks near the border.", "190"),
+    ("The opposition charged the government with corruption.", "1121"),
+])
+def test_destroying_and_charging_by_what_is_destroyed_or_charged(coder, text, cameo):
+    assert [e.cameo for e in coder.code_text(text)] == [cameo], coder.code_text(text)
+
+
+def test_charging_a_fee_accuses_no_one(coder):
+    assert coder.code_text("Liberty Reserve charged a one percent fee for every transaction.") == []

@@ -1369,3 +1369,29 @@ def test_destroying_and_charging_by_what_is_destroyed_or_charged(coder, text, ca
 
 def test_charging_a_fee_accuses_no_one(coder):
     assert coder.code_text("Liberty Reserve charged a one percent fee for every transaction.") == []
+
+
+@pytest.mark.parametrize("text, codes", [
+    # speaking is consulting only with or to someone
+    ("The mayor survived two assassination attempts after speaking out against organized crime.", ["185"]),
+    ("Lavrov spoke with the Syrian foreign minister about bilateral relations.", ["040"]),
+    # considering is weighing a policy option or an act, not an opinion
+    ("Ketamine is considered a drug in Costa Rica.", []),
+    ("The drop in seizures is unsurprising, considering the lack of radar technology.", []),
+    ("The Honduran congress is currently considering a legislative proposal on firearms licenses.", ["014"]),
+    ("Japan is considering sending aid to North Korea.", ["014"]),
+    # a frame around a frame of no act: the appeal is told as it is
+    ("The U.S. Embassy urged Americans in Bosnian Serb territory to consider leaving.", ["020"]),
+])
+def test_speaking_and_considering_in_their_event_sense(coder, text, codes):
+    assert [e.cameo for e in coder.code_text(text)] == codes, coder.code_text(text)
+
+
+def test_who_survives_an_attack_is_its_target(coder):
+    (attempt,) = coder.code_text("The mayor survived two assassination attempts after speaking out against organized "
+                                 "crime.")
+    assert attempt.cameo == "185" and not attempt.actor and _has(attempt.recipient, None, "GOV"), attempt
+
+
+def test_a_cardiac_arrest_is_no_one_s_act(coder):
+    assert coder.code_text("Dr Dalal had suffered a cardiac arrest only a fortnight back.") == []

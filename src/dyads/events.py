@@ -63,6 +63,7 @@ class TriggerFinder:
         self.light_verbs = knowledge.modality["light_verbs"]
         self.background_preps = knowledge.modality["background_preps"]
         self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
+        self.undergo_verbs = knowledge.modality["undergo_verbs"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in ("18", "19", "20")
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
@@ -124,7 +125,7 @@ class TriggerFinder:
         elif pattern.object and not _has_object(head, pattern.object):
             return False
         if pattern.unless_object and _matches_words(
-                [c for c in head.children if c.dep_ in ("dobj", "compound")] + passive_subjects(head)
+                [c for c in head.children if c.dep_ in ("dobj", "compound", "amod")] + passive_subjects(head)
                 + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None],
                 pattern.unless_object):
             return False  # "fight corruption", "crime fighting", "the gate was locked up", "a search for a solution"
@@ -245,14 +246,24 @@ class TriggerFinder:
         owner = self._owner_of_act(noun)
         if owner is not None:
             return owner, False
-        if noun.dep_ in ("nsubj", "ROOT") or (noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps):
+        if noun.dep_ in ("nsubj", "ROOT") or (noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps) \
+                or self._undergone(noun):
             return None, False  # (who acted "after the shooting" is not the subject of the sentence)
         if noun.head.i != noun.i:
             return self.subject_of(noun.head, depth + 1)
         return None, False
 
+    def _undergone(self, noun: Token) -> bool:
+        """Is the act the object of a verb of undergoing ("survived an assassination attempt")?"""
+        return noun.dep_ == "dobj" and noun.head.lemma_ in self.undergo_verbs
+
     def recipient_heads(self, trigger: Trigger, roles: list[str]) -> list[Token]:
-        """Candidate recipient heads in the order of the pattern's roles."""
+        """Candidate recipient heads in the order of the pattern's roles (first, who underwent the act)."""
+        head = trigger.head
+        undergoer = self.subject_of(head.head)[0] if self._undergone(head) else None
+        return ([undergoer] if undergoer is not None else []) + self._role_heads(trigger, roles)
+
+    def _role_heads(self, trigger: Trigger, roles: list[str]) -> list[Token]:
         head = trigger.head
         places = [head]
         if (adjective := dependent(head, "acomp")) is not None:  # "is skeptical about the deal"

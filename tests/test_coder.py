@@ -1395,3 +1395,15 @@ def test_who_survives_an_attack_is_its_target(coder):
 
 def test_a_cardiac_arrest_is_no_one_s_act(coder):
     assert coder.code_text("Dr Dalal had suffered a cardiac arrest only a fortnight back.") == []
+
+
+@pytest.mark.parametrize("text, codes", [
+    # trade is between parties: shopping names no partner
+    ("The women said that they were going to buy cosmetics and handbags.", ["010"]),
+    ("Iran exports oil to China.", ["061"]),
+    ("China invested 2 billion dollars in Kenya last year.", ["061"]),
+    # needing something demands nothing of anyone
+    ("Brazil's drug enforcement agencies and policies require a fundamental overhaul.", []),
+])
+def test_trade_needs_a_partner_and_a_need_is_no_demand(coder, text, codes):
+    assert [e.cameo for e in coder.code_text(text)] == codes, coder.code_text(text)

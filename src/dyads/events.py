@@ -508,7 +508,7 @@ def _has_object(head: Token, words: list[str]) -> bool:
 def _has_context(head: Token, words: list[str]) -> bool:
     tokens = []
     for child in head.children:
-        if child.dep_ in ("ccomp", "advcl", "relcl", "parataxis"):
-            continue
+        if child.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "aux", "mark"):
+            continue  # (nor the "to" of an infinitive: "going to buy cosmetics" names no partner)
         tokens.extend(child.subtree)
     return _matches_words(tokens, words)

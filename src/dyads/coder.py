@@ -196,11 +196,11 @@ class EventCoderComponent:
                         governor_of[trig.head.i] = above
                     break
                 below = above_token
-        framing = {g.head.i for g in governor_of.values()}
+        frame_heads = {g.head.i for g in governor_of.values()}
         # "urged Americans to consider leaving": a frame around a frame of no act carries nothing; the
         # outer verb is told as it is (an appeal)
         framing = {g.head.i for framed, g in governor_of.items()
-                   if not (by_head[framed].pattern.frames_only and framed not in framing)}
+                   if not (by_head[framed].pattern.frames_only and framed not in frame_heads)}
         framing |= _nouns_inside_verbs(triggers, self.light_verbs)
         # "X said they hoped to ...": the news is the hope only where it frames an act
         reported |= {above.head.i for trig, above in reporters

@@ -303,10 +303,11 @@ class TriggerFinder:
                         if clause.dep_ not in ("advcl", "ccomp", "xcomp"):
                             continue
                         mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ == "for"), None)
-                        if mark is not None or clause.i in (t.i for t in trigger.span) \
+                        in_trigger = trigger.span.start <= clause.i < trigger.span.end
+                        if mark is not None or in_trigger \
                                 or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ") or _is_small_clause(clause):
                             out += [s for s in clause.children if s.dep_ == "nsubj"]
-                            if clause.i in (t.i for t in trigger.span):  # "let free [the leaders]"
+                            if in_trigger:  # "let free [the leaders]"
                                 out += [o for o in clause.children if o.dep_ == "dobj" and o.pos_ in ACTOR_POS]
                             if mark is not None:  # ("for the agency to act" parsed with the agency on "for")
                                 out += [s for s in mark.children if s.dep_ == "pobj"]
@@ -403,7 +404,7 @@ def is_passive_participle(verb: Token) -> bool:
 def _infinitive_inside(span: Span, verb: Token) -> bool:
     """Is a multiword verb's "to" the mark of an infinitive, not a preposition? "going to Paris" is a
     trip, "going to say" is not."""
-    return any(t.dep_ == "aux" and t.head.i not in (w.i for w in span) for t in span if t.i > verb.i)
+    return any(t.dep_ == "aux" and not span.start <= t.head.i < span.end for t in span if t.i > verb.i)
 
 
 def _stranded_object(prep: Token) -> Token | None:

@@ -943,6 +943,16 @@ def test_a_reflexive_object_is_the_subject_and_a_split_compound_means_has_its_do
     assert [a.country for a in killed.actor] == ["ISR"]
 
 
+def test_an_object_pronoun_is_not_its_own_clauses_subject(coder):
+    # (the subject is shared with the verb "urged" is conjoined to)
+    (urged,) = [e for e in coder.code_text("US President Donald Trump called President Recep Tayyip Erdogan of Turkey "
+                                           "on Wednesday and urged him to exercise caution.") if e.cameo == "020"]
+    assert _has(urged.actor, "USA") and [a.country for a in urged.recipient] == ["TUR"]
+    # the speaker of the clause around may still be the one meant
+    (appeal,) = [e for e in coder.code_text("Erdogan said Putin had urged him to withdraw.") if e.cameo != "010"]
+    assert _has(appeal.actor, "RUS") and [a.country for a in appeal.recipient] == ["TUR"]
+
+
 def test_who_is_prompted_or_directed_to_act_acts(coder):
     events = coder.code_text("curfew was imposed in kishangarh town of ajmer district after members of two "
                              "communities clashed during the vhp-sponsored bandh on friday prompting the police to "

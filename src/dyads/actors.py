@@ -30,6 +30,7 @@ REFLEXIVE_PRONOUNS = {"himself", "herself", "itself", "themselves", "ourselves",
 # "we" and "I" in a quote are the speaker: "'We will lift the curfew', Pandey said"
 FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
+OBJECT_DEPS = {"dobj", "dative", "iobj"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 COLLECTIVE_NOUNS = {"police", "army", "military", "government", "authorities", "troops", "forces"}  # "they"
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
@@ -52,6 +53,7 @@ class StoryMemory:
 
     people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     last_person: Actor | None = None
+    people_at: dict[int, Actor] = field(default_factory=dict)  # resolved people by where they are named (char)
     last_actor: Actor | None = None  # the last resolved non-person actor: what "it" may refer to
     last_group: list[Actor] = field(default_factory=list)
     # (country, sector) of the last actor named by each head noun of a sector term: what "the officer"
@@ -328,6 +330,8 @@ class ActorResolver:
                       start=span.start_char, end=span.end_char)
         if name is not None or person is not None:
             self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
+            if actor.is_resolved:
+                self.memory.people_at[span.start_char] = actor
         elif actor.is_resolved and head.tag_ in ("NN", "NNP") and sector != "MED":
             self.memory.last_actor = actor  # (a news outlet quoted is not what a later "it" stands for)
         if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
@@ -407,11 +411,19 @@ class ActorResolver:
             # "Iraq had attacked themselves": a reflexive object is its own clause's subject
             subject = dependent(_clause_verb(tok), "nsubj")
             return self.resolve(subject) if subject is not None and subject.i != tok.i else []
+        own_clause = _shared_subject_verbs(tok) if tok.dep_ in OBJECT_DEPS else ()
+        not_subject: list[Actor] = []
         for anc in tok.ancestors:
             # "organizations which continue their attacks": inside a relative clause the pronoun
             # refers to the noun the clause describes
             if anc.dep_ == "relcl" and anc.head.pos_ in ("NOUN", "PROPN"):
                 return self.resolve(anc.head)
+            if anc.i in own_clause:
+                # "Trump called Erdogan and urged him to ...": an object pronoun that is not reflexive is
+                # someone other than its own clause's subject
+                subject = next((c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                not_subject += self.resolve(subject) if subject is not None else []
+                continue
             # "Russia said it would ...", "the rebels said they attacked": in a reported clause the
             # pronoun is the speaker
             if anc.dep_ in ("ccomp", "xcomp", "advcl", "conj") or anc.i == tok.head.i:
@@ -429,6 +441,8 @@ class ActorResolver:
                 break
         if lower in FIRST_PERSON:
             return []  # outside a quote with a named speaker, "we" is nobody we can code
+        if lower in SINGULAR_PRONOUNS and not_subject:
+            return self._person_before(tok, not_subject)
         if lower in SINGULAR_PRONOUNS and self.memory.last_person is not None:
             return [self.memory.last_person]
         if lower in PLURAL_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
@@ -436,10 +450,17 @@ class ActorResolver:
             if previous:
                 return previous
         if lower in PLURAL_PRONOUNS and self.memory.last_group:
-            return list(self.memory.last_group)
+            return [a for a in self.memory.last_group if a not in not_subject]
         if lower in NEUTER_PRONOUNS and self.memory.last_actor is not None and tok.dep_ in ("nsubj", "poss"):
             return [self.memory.last_actor]
         return []
+
+    def _person_before(self, tok: Token, not_these: list[Actor]) -> list[Actor]:
+        """The person named last before ``tok`` who is none of ``not_these``."""
+        surnames = {a.text.lower().split()[-1] for a in not_these if a.text}
+        before = [a for start, a in sorted(self.memory.people_at.items())
+                  if start < tok.idx and a.text.lower().split()[-1] not in surnames]
+        return before[-1:]
 
     def _previous_plural_subject(self, tok: Token) -> list[Actor]:
         """"The policemen were outnumbered. They opened fire.": a subject "they" continues the previous
@@ -542,6 +563,17 @@ def _is_initial(token: Token) -> bool:
     letters = token.text.replace(".", "")
     return letters.isalpha() and (len(letters) == 1 or (len(letters) <= 3 and "." in token.text)
                                   or (len(letters) == 2 and not token.is_stop))
+
+
+def _shared_subject_verbs(token: Token) -> set[int]:
+    """The verb a word depends on and the verbs it is conjoined to, which share one subject ("called X
+    and urged him")."""
+    verb = _clause_verb(token)
+    verbs = {verb.i}
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+        verbs.add(verb.i)
+    return verbs
 
 
 def _clause_verb(token: Token) -> Token:

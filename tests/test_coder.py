@@ -951,6 +951,21 @@ def test_an_object_pronoun_is_not_its_own_clauses_subject(coder):
     # the speaker of the clause around may still be the one meant
     (appeal,) = [e for e in coder.code_text("Erdogan said Putin had urged him to withdraw.") if e.cameo != "010"]
     assert _has(appeal.actor, "RUS") and [a.country for a in appeal.recipient] == ["TUR"]
+    # a clause with no subject of its own shares the subject of the verb it modifies
+    (suit,) = [e for e in coder.code_text("A French lawyer has filed a lawsuit in a Paris court against visiting Saudi "
+                                          "Crown Prince Mohammed bin Salman, accusing him of complicity in torture in "
+                                          "Yemen.") if e.cameo.startswith("11")]
+    assert [a.country for a in suit.recipient] == ["SAU"]
+
+
+def test_a_restriction_on_an_area_is_aimed_at_the_place(coder, geo_coder):
+    # the gazetteer tells the country of a place the dictionaries do not know
+    (lifted,) = geo_coder.code_text("Sudan's government on Sunday lifted a state of emergency in West Darfur State.")
+    assert lifted.cameo == "081" and [(a.text, a.country) for a in lifted.recipient] == [("West Darfur State", "SDN")]
+    (siege,) = coder.code_text("Bolivian President Evo Morales declared a state of siege in Pando.")
+    assert siege.cameo == "1724" and [a.text for a in siege.recipient] == ["Pando"]
+    (law,) = coder.code_text("The army declared martial law in the town on Tuesday.")
+    assert [a.text for a in law.recipient] == ["the town"]
 
 
 def test_who_is_prompted_or_directed_to_act_acts(coder):

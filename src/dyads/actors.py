@@ -566,11 +566,14 @@ def _is_initial(token: Token) -> bool:
 
 
 def _shared_subject_verbs(token: Token) -> set[int]:
-    """The verb a word depends on and the verbs it is conjoined to, which share one subject ("called X
-    and urged him")."""
+    """The verb a word depends on and the verbs that share its subject: those it is conjoined to ("called X
+    and urged him"), and, for a clause with no subject of its own, the verb it adverbially modifies ("filed
+    a lawsuit against X, accusing him") or completes with no object between ("tried to stop him")."""
     verb = _clause_verb(token)
     verbs = {verb.i}
-    while verb.dep_ == "conj" and verb.head.i != verb.i:
+    while verb.head.i != verb.i and (verb.dep_ == "conj" or (
+            verb.dep_ in ("advcl", "xcomp") and not any(c.dep_.startswith("nsubj") for c in verb.children)
+            and (verb.dep_ == "advcl" or not any(c.dep_ == "dobj" for c in verb.head.children)))):
         verb = verb.head
         verbs.add(verb.i)
     return verbs

@@ -70,6 +70,7 @@ class EventCoderComponent:
         self.partitives = modality["partitive_nouns"]
         self.place_nouns = modality["place_nouns"]
         self.measure_nouns = modality["measure_nouns"]
+        self.area_measures = set(modality["area_measures"])
         self.pressure_nouns = modality["pressure_nouns"]
         self.background_nouns = modality["background_nouns"]
         self.mishaps = modality["mishaps"]
@@ -581,10 +582,12 @@ class EventCoderComponent:
         return []
 
     def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
-        """A country or capital the act was directed at or done in, as its target."""
+        """A country or capital the act was directed at or done in, as its target; for a restriction on an
+        area, any place it is laid on (the gazetteer then tells the country)."""
         places = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "xcomp")]
         # "agreed to postpone the rally in Baku": the open clause's object too
         places += [g for c in places[1:] for g in c.children if g.dep_ == "dobj"]
+        on_area = any(self._is_area_measure(p) for p in places[1:])
         for place in places:
             for prep in place.children:
                 if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
@@ -593,11 +596,22 @@ class EventCoderComponent:
                         continue
                     if resolver.is_country_term(obj):
                         return resolver.resolve(obj)
+                    if on_area and prep.lower_ == "in" and (obj.pos_ == "PROPN" or obj.lemma_.lower() in
+                                                            self.place_nouns) and obj.ent_type_ not in NOT_ACTORS:
+                        return resolver.resolve(obj)
                     if obj.lemma_.lower() in self.place_nouns:  # "the besieged Bosnian town of Gorazde"
                         found = [a for a in resolver.resolve(obj) if a.country]
                         if found:
                             return found
         return []
+
+    def _is_area_measure(self, noun: Token) -> bool:
+        """Does the noun name a restriction laid on an area ("curfew", "martial law", "state of siege")?"""
+        lemma = noun.lemma_.lower()
+        names = {lemma} | {f"{c.lemma_.lower()} {lemma}" for c in noun.children if c.dep_ in ("amod", "compound")}
+        names |= {f"{lemma} of {o.lemma_.lower()}" for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+                  for o in p.children if o.dep_ == "pobj"}
+        return not names.isdisjoint(self.area_measures)
 
     def _resolve_doer(self, resolver: ActorResolver, head: Token | None) -> list[Actor]:
         """The actors a doer's head word resolves to; a document made public in a country ("a report

@@ -697,6 +697,26 @@ def test_stopping_work_is_a_strike_not_stopping_one(coder):
     assert [(e.cameo, e.event_type) for e in events][:1] == [("143", "PROTEST")], [(e.cameo, e.rule) for e in events]
 
 
+def test_workers_strike_but_a_bomb_that_strikes_a_bus_is_no_strike(coder):
+    (strike,) = coder.code_text("Thousands of teachers struck on Monday over unpaid wages.")
+    assert strike.cameo == "143"
+    events = coder.code_text("A car bomb struck a bus carrying government employees.")
+    assert not [e for e in events if e.cameo.startswith("14")], [(e.cameo, e.rule) for e in events]
+
+
+def test_a_passive_killing_is_done_by_whoever_attacked_in_the_clause_that_tells_when(coder):
+    (killed,) = [e for e in coder.code_text("At least two people were killed when ISIL launched an attack on the Iraqi "
+                                            "embassy in Kabul on Monday.") if e.rule.startswith("190")]
+    assert [a.text for a in killed.actor] == ["ISIL"] and killed.recipient[0].text == "At least two people"
+    # the clause may hang on a conjoined verb
+    (killed,) = [e for e in coder.code_text("At least 26 people were killed and 41 wounded today after a "
+                                            "Taliban-claimed car bomb struck a bus.") if e.recipient]
+    assert _has(killed.actor, "AFG", "REB") and killed.recipient[0].text == "At least 26 people"
+    # an arrival is no attack: the killers stay unnamed
+    (killed,) = coder.code_text("Two people were killed when the police arrived.")
+    assert killed.actor == []
+
+
 def test_a_country_that_will_not_yield_refuses(coder):
     (refusal,) = [e for e in coder.code_text(
         "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "

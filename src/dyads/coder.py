@@ -37,6 +37,7 @@ ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told a
 EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 # codes of imposing, lifting or calling for a measure (ease restrictions or sanctions, threaten with sanctions,
 # sanction, restrict, blockade)
+FORCE_ROOTS = ("18", "19", "20")  # assault, fight, mass violence
 MEASURE_CODES = ("081", "085", "1312", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
@@ -93,6 +94,7 @@ class EventCoderComponent:
         resolver.learn_titles()
         triggers = self.finder.find(doc)
         governor_of, reporter_of, framing, reported = self._frames(triggers)
+        attacks = {t.head.i for t in triggers if t.pattern.cameo[:2] in FORCE_ROOTS}
         sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
         events: list[Event] = []
         speakers: list[Event] = []  # "X said": statements that report another event
@@ -108,7 +110,7 @@ class EventCoderComponent:
                 mentions.append(trig)  # "in the battle zones", "the aid program", "the arrested persons": a mention
                 continue
             event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
-                                sentence_index, reporter_of.get(trig.head.i))
+                                sentence_index, reporter_of.get(trig.head.i), attacks)
             if event is not None:
                 if trig.head.i in reported:
                     speakers.append(event)
@@ -119,7 +121,7 @@ class EventCoderComponent:
         for trig in mentions:
             if sentence_index.get(trig.head.sent.start, 0) not in covered:
                 event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
-                                    sentence_index)
+                                    sentence_index, attacks=attacks)
                 if event is not None:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
@@ -280,7 +282,8 @@ class EventCoderComponent:
 
     def _event(self, doc: Doc, doc_id: str, story_date: date | None, trig: Trigger,
                governor: Trigger | None, resolver: ActorResolver, sentence_index: dict,
-               reporter: Trigger | None = None) -> Event | None:
+               reporter: Trigger | None = None, attacks: set[int] = frozenset()) -> Event | None:
+        """The event a trigger reports, or None. (``attacks``: heads of the story's acts of force)"""
         pattern = trig.pattern
         cameo = pattern.cameo
         kind = self._governs(governor) if governor is not None else None
@@ -334,7 +337,7 @@ class EventCoderComponent:
         if passive and on_intent_adjective:
             # "the minister is set to visit": "set" is an adjective here, its subject the one who will act
             actor_head, passive = dependent(anchor, "nsubjpass") or actor_head, False
-        if cameo[:2] in ("18", "19", "20") and self._by_mishap(trig.head, actor_head):
+        if cameo[:2] in FORCE_ROOTS and self._by_mishap(trig.head, actor_head):
             return None  # "killed in a road accident", "killed by the earthquake": no one's act
         roles = pattern.recipient or self.knowledge.default_recipients[
             "verb" if trig.head.pos_ in ("VERB", "AUX") else "noun"]
@@ -382,6 +385,8 @@ class EventCoderComponent:
         if not actors and pattern.implicit_actor and (passive or actor_head is None or actor_head.pos_ == "PRON"):
             # "five persons were arrested", "we have arrested five persons" (by a speaker not named)
             actors = [resolver.implicit(pattern.implicit_actor)]
+        if not actors and cameo[:2] in FORCE_ROOTS and (passive or actor_head is None):
+            actors = self._attacker_in_clause(resolver, anchor, attacks)
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo)
         for participant in recipients:  # "let free activists" (parsed "free activists"): the act is no part of them
             _trim_trigger(participant, trig.span)
@@ -612,6 +617,22 @@ class EventCoderComponent:
         names |= {f"{lemma} of {o.lemma_.lower()}" for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
                   for o in p.children if o.dep_ == "pobj"}
         return not names.isdisjoint(self.area_measures)
+
+    @staticmethod
+    def _attacker_in_clause(resolver: ActorResolver, verb: Token, attacks: set[int]) -> list[Actor]:
+        """Who did the force a passive leaves unnamed, named in the clause that tells when or how: "two
+        people were killed when ISIL launched an attack", "were killed after a Taliban car bomb struck"."""
+        # (the clause may hang on a conjoined verb: "were killed and 41 wounded after ...")
+        for clause in (c for v in (verb, *verb.conjuncts) for c in v.children if c.dep_ == "advcl"):
+            subject = dependent(clause, "nsubj")
+            if subject is None:
+                continue
+            objects = [c.i for c in clause.children if c.dep_ == "dobj"]
+            if attacks.intersection([clause.i, subject.i, *objects]):
+                found = [a for a in resolver.resolve(subject) if a.is_resolved]
+                if found:
+                    return found
+        return []
 
     def _resolve_doer(self, resolver: ActorResolver, head: Token | None) -> list[Actor]:
         """The actors a doer's head word resolves to; a document made public in a country ("a report

@@ -113,8 +113,10 @@ class TriggerFinder:
             return False
         if pattern.voice and head.pos_ in ("VERB", "AUX"):
             deps = {c.dep_ for c in head.children}
-            wanted = {"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())
-            if not deps & wanted:
+            if pattern.voice == "intransitive":
+                if deps & {"dobj", "auxpass", "nsubjpass"}:
+                    return False
+            elif not deps & ({"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())):
                 return False
         if pattern.object and pattern.voice == "passive":
             # the passive's object is its grammatical subject: "50 persons were held", not "talks were

@@ -77,7 +77,8 @@ class EventPattern:
     takes_clause: bool = False  # reports only with a that-clause: "concluded that ...", not "talks concluded"
     needs_to: bool = False  # reports only with "to" after it: "plans to visit", "committed to peace"
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
-    # object or in the passive ("police dispersed the mob", not "the mob dispersed")
+    # object or in the passive ("police dispersed the mob", not "the mob dispersed"); "intransitive": only
+    # without an object and not in the passive ("the workers struck", not "a car bomb struck a bus")
     converse: bool = False  # the subject undergoes the act, the recipient roles name its doer ("received
     # weapons from the government": the government gave)
 
@@ -263,6 +264,7 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
     if pattern.plover_type and pattern.plover_type not in {c.plover_type for c in cameo.values()}:
         raise ValueError(f"event pattern {pattern.id!r}: unknown PLOVER type {pattern.plover_type!r}")
-    if pattern.voice not in (None, "passive", "transitive"):
-        raise ValueError(f"event pattern {pattern.id!r}: voice must be passive or transitive, got {pattern.voice!r}")
+    if pattern.voice not in (None, "passive", "transitive", "intransitive"):
+        raise ValueError(f"event pattern {pattern.id!r}: voice must be passive, transitive or intransitive, "
+                         f"got {pattern.voice!r}")
     return pattern

@@ -717,6 +717,13 @@ def test_a_passive_killing_is_done_by_whoever_attacked_in_the_clause_that_tells_
     assert killed.actor == []
 
 
+def test_a_retreat_withdraws_forces_not_a_gun_or_a_candidate(coder):
+    (retreat,) = coder.code_text("Russia withdrew its troops from Syria.")
+    assert retreat.cameo == "0874" and [a.country for a in retreat.recipient] == ["SYR"]
+    for text in ("The stranger pulled out a gun and shot the driver.", "The opposition withdrew its candidate."):
+        assert not [e for e in coder.code_text(text) if e.cameo.startswith("087")], text
+
+
 def test_a_country_that_will_not_yield_refuses(coder):
     (refusal,) = [e for e in coder.code_text(
         "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "
@@ -976,6 +983,11 @@ def test_an_object_pronoun_is_not_its_own_clauses_subject(coder):
                                           "Crown Prince Mohammed bin Salman, accusing him of complicity in torture in "
                                           "Yemen.") if e.cameo.startswith("11")]
     assert [a.country for a in suit.recipient] == ["SAU"]
+    # "him" is the person named last (here by apposition), not the last one the dictionaries could code
+    events = coder.code_text("Mexican President Enrique Pena Nieto praised the prosecutors on Monday. The gunman, Juan "
+                             "Perez, fled to the mountains. Soldiers later captured him near the border.")
+    (captured,) = [e for e in events if e.trigger.text == "captured"]
+    assert captured.cameo == "173" and [a.text for a in captured.recipient] == ["The gunman, Juan Perez"]
 
 
 def test_a_restriction_on_an_area_is_aimed_at_the_place(coder, geo_coder):

@@ -31,6 +31,7 @@ REFLEXIVE_PRONOUNS = {"himself", "herself", "itself", "themselves", "ourselves",
 FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "both"}
 OBJECT_DEPS = {"dobj", "dative", "iobj"}
+NAME_MODIFIER_DEPS = {"compound", "poss", "nmod", "amod"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 COLLECTIVE_NOUNS = {"police", "army", "military", "government", "authorities", "troops", "forces"}  # "they"
 # Nouns that refer back to the participants when counted ("the two sides", "both countries").
@@ -53,7 +54,7 @@ class StoryMemory:
 
     people: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     last_person: Actor | None = None
-    people_at: dict[int, Actor] = field(default_factory=dict)  # resolved people by where they are named (char)
+    people_at: dict[int, Actor] = field(default_factory=dict)  # the people named, by where (char offset)
     last_actor: Actor | None = None  # the last resolved non-person actor: what "it" may refer to
     last_group: list[Actor] = field(default_factory=list)
     # (country, sector) of the last actor named by each head noun of a sector term: what "the officer"
@@ -328,10 +329,11 @@ class ActorResolver:
         code = code or self.knowledge.org_codes.get((country, sector))  # Juncker: IGO + EC is IGOEUREC
         actor = Actor(text=span.text, code=actor_code(country, sector, code), country=country, sector=sector,
                       start=span.start_char, end=span.end_char)
+        if name is not None and (name.start <= head.i < name.end or name.root.dep_ not in NAME_MODIFIER_DEPS):
+            # (a person, "the gunman, Juan Perez"; not "the Chavez administration", "Nisman's death")
+            self.memory.people_at[span.start_char] = actor  # (coded or not: "him" may be someone we cannot code)
         if name is not None or person is not None:
             self.memory.last_person = actor if actor.is_resolved else self.memory.last_person
-            if actor.is_resolved:
-                self.memory.people_at[span.start_char] = actor
         elif actor.is_resolved and head.tag_ in ("NN", "NNP") and sector != "MED":
             self.memory.last_actor = actor  # (a news outlet quoted is not what a later "it" stands for)
         if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
@@ -411,7 +413,7 @@ class ActorResolver:
             # "Iraq had attacked themselves": a reflexive object is its own clause's subject
             subject = dependent(_clause_verb(tok), "nsubj")
             return self.resolve(subject) if subject is not None and subject.i != tok.i else []
-        own_clause = _shared_subject_verbs(tok) if tok.dep_ in OBJECT_DEPS else ()
+        own_clause = _shared_subject_verbs(tok) if tok.dep_ in OBJECT_DEPS and lower in SINGULAR_PRONOUNS else ()
         not_subject: list[Actor] = []
         for anc in tok.ancestors:
             # "organizations which continue their attacks": inside a relative clause the pronoun
@@ -450,7 +452,7 @@ class ActorResolver:
             if previous:
                 return previous
         if lower in PLURAL_PRONOUNS and self.memory.last_group:
-            return [a for a in self.memory.last_group if a not in not_subject]
+            return list(self.memory.last_group)
         if lower in NEUTER_PRONOUNS and self.memory.last_actor is not None and tok.dep_ in ("nsubj", "poss"):
             return [self.memory.last_actor]
         return []

@@ -724,6 +724,14 @@ def test_a_retreat_withdraws_forces_not_a_gun_or_a_candidate(coder):
         assert not [e for e in coder.code_text(text) if e.cameo.startswith("087")], text
 
 
+def test_one_body_meeting_by_itself_is_no_consultation(coder):
+    assert not [e for e in coder.code_text("The Security Council met on Friday.") if e.cameo.startswith("04")]
+    # two parties, a group of them, the two sides named before, or one not coded, still meet
+    for text in ("Obama and Putin met on Friday.", "Arab foreign ministers met on Friday.",
+                 "Israel and Hamas fought. The two sides met on Monday.", "Putin met with him."):
+        assert [e for e in coder.code_text(text) if e.rule == "040.meet"], text
+
+
 def test_a_country_that_will_not_yield_refuses(coder):
     (refusal,) = [e for e in coder.code_text(
         "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "

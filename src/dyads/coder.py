@@ -409,6 +409,10 @@ class EventCoderComponent:
             recipients = resolver.resolve(pressed) if pressed is not None else []
         elif kind in ALLEGING:
             cameo, actors, recipients = self._allegation(resolver, governor, kind, cameo, actors, recipients)
+        if pattern.two_sided and not recipients and len(actors) <= 1 and actor_head is not None \
+                and actor_head.tag_ in ("NN", "NNP") and not actor_head.conjuncts \
+                and not resolver.refers_back(actor_head) and not any(t.pos_ == "PRON" for t in recipient_heads):
+            return None  # "the Cabinet met": no second party ("met with him" has one, if uncoded)
         reciprocal = pattern.reciprocal
         if pattern.reciprocal and not recipients and len(actors) >= 2 and resolver.refers_back(actor_head):
             # "the two sides discussed": the parties named before acted with each other; a compound

@@ -362,6 +362,18 @@ def test_participants_of_no_stated_nationality_are_from_where_they_act(geo_coder
         [(e.cameo, e.actor, e.location) for e in events]
 
 
+def test_those_force_hits_are_from_where_it_hit_them(geo_coder):
+    # over the country the story is mostly about ("Palestinian")
+    (killed,) = [e for e in geo_coder.code_text("Two Palestinian suicide bombers killed 23 people as well as "
+                                                "themselves late Sunday when they blew themselves up in Tel Aviv.")
+                 if e.cameo.startswith("19")]
+    assert _has(killed.recipient, "ISR", "CVL") and _has(killed.actor, "PSE")
+    # a country across a border is not where it happened
+    (attack,) = [e for e in geo_coder.code_text("The Kurds said Baghdad's forces had attacked their fighters near the "
+                                                "border with Turkey.") if e.cameo.startswith("18")]
+    assert not _has(attack.recipient, "TUR") and attack.location.method != "clause"
+
+
 def test_units_of_a_force_are_that_force_and_participles_describe_their_noun(coder):
     events = coder.code_text("Three companies of the state reserve police and one company of the rapid action "
                              "force have been deployed in the city.")

@@ -1007,9 +1007,13 @@ def _countries_from_places(events: list[Event], places: list[dict], assumed: set
             if actor.start is None:
                 continue
             inside = next((p for p in located if actor.start <= p["start"] and p["end"] <= actor.end), None)
-            if actor.country and not (inside is not None and (actor.start, actor.end) in assumed):
+            # ("killed 23 people in Tel Aviv": those force hits are from where it hit them, whatever the
+            # story's country)
+            hit_there = not doer and event.quad_class == 4 and scene
+            if actor.country and not ((actor.start, actor.end) in assumed and (inside is not None or hit_there)):
                 continue
-            country = inside["country"] if inside is not None else (scene if doer and actor.sector else None)
+            country = inside["country"] if inside is not None else (scene if actor.sector and (doer or hit_there)
+                                                                    else None)
             if country:
                 actor.country = country
                 actor.code = actor_code(actor.country, actor.sector, None)

@@ -718,8 +718,10 @@ def _inside(candidates: list[tuple[Place, float]], containers: list[Place]) -> l
 
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas)\s")
 # "in Sochi", "at the border near Kharkiv", "in the Russian resort of Sochi", "outside the capital, Kyiv"
+# (not "near the border with Turkey": what lies beyond the border is not where it happened)
 _LOCATIVE = re.compile(
-    r"(?:\b(?:in|at|near|outside|inside|across|around|throughout|within)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}"
+    r"(?:\b(?:in|at|near|outside|inside|across|around|throughout|within)\s+(?:the\s+)?"
+    r"(?:(?!(?:with|from|to|and|by)\s)[\w’'-]+\s+){0,4}"
     r"|\b(?:city|town|village|resort|port|capital|province|region|district|state|area|suburb|outskirts)"
     r"\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}"
     r"|\b(?:capital|city|town|village|resort|port),\s+)$", re.I)

@@ -744,6 +744,14 @@ def test_one_body_meeting_by_itself_is_no_consultation(coder):
         assert [e for e in coder.code_text(text) if e.rule == "040.meet"], text
 
 
+def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
+    events = coder.code_text("Farmers blocked the highway to show their disapproval of the government of Pakistan.")
+    assert [(e.cameo, [a.country for a in e.recipient]) for e in events] == [("144", ["PAK"])]
+    (riot,) = [e for e in coder.code_text("Students rioted in Dhaka to demand the resignation of the Bangladeshi "
+                                          "home minister.") if e.cameo == "145"]
+    assert _has(riot.recipient, "BGD", "GOV")
+
+
 def test_a_country_that_will_not_yield_refuses(coder):
     (refusal,) = [e for e in coder.code_text(
         "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "

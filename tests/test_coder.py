@@ -752,6 +752,14 @@ def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
     assert _has(riot.recipient, "BGD", "GOV")
 
 
+def test_shooting_a_film_hits_no_one(coder):
+    for text in ("The region, where this video was shot, is a hub for smuggling.",
+                 "The crew shot a documentary about the war.", "The shooting of the film ended in May."):
+        assert not [e for e in coder.code_text(text) if e.cameo.startswith("19")], text
+    (shot,) = coder.code_text("Police shot two protesters.")
+    assert shot.cameo == "193"
+
+
 def test_a_country_that_will_not_yield_refuses(coder):
     (refusal,) = [e for e in coder.code_text(
         "Prime Minister Vladimir Putin said his country will not lift the ban until the EU provides details about the "

@@ -752,6 +752,15 @@ def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
     assert _has(riot.recipient, "BGD", "GOV")
 
 
+def test_a_subject_raised_from_a_passive_undergoes_the_act(coder):
+    (hurt,) = coder.code_text("Three persons are reported to have been injured in police firing on Friday.")
+    assert _has(hurt.actor, None, "COP") and [a.text for a in hurt.recipient] == ["Three persons"]
+    (killed,) = coder.code_text("Two people are said to have been killed by the police.")
+    assert _has(killed.actor, None, "COP") and [a.text for a in killed.recipient] == ["Two people"]
+    (curfew,) = coder.code_text("A curfew continued to be imposed in Kandy.")
+    assert curfew.cameo == "1723" and [a.text for a in curfew.recipient] == ["Kandy"]
+
+
 def test_shooting_a_film_hits_no_one(coder):
     for text in ("The region, where this video was shot, is a hub for smuggling.",
                  "The crew shot a documentary about the war.", "The shooting of the film ended in May."):

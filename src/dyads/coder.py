@@ -593,7 +593,7 @@ class EventCoderComponent:
     def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
         """A country or capital the act was directed at or done in, as its target; for a restriction on an
         area, any place it is laid on (the gazetteer then tells the country)."""
-        places = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "xcomp")]
+        places = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "xcomp")] + passive_subjects(trigger)
         # "agreed to postpone the rally in Baku": the open clause's object too
         places += [g for c in places[1:] for g in c.children if g.dep_ == "dobj"]
         on_area = any(self._is_area_measure(p) for p in places[1:])

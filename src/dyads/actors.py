@@ -573,12 +573,19 @@ def _shared_subject_verbs(token: Token) -> set[int]:
     a lawsuit against X, accusing him") or completes with no object between ("tried to stop him")."""
     verb = _clause_verb(token)
     verbs = {verb.i}
-    while verb.head.i != verb.i and (verb.dep_ == "conj" or (
-            verb.dep_ in ("advcl", "xcomp") and not any(c.dep_.startswith("nsubj") for c in verb.children)
-            and (verb.dep_ == "advcl" or not any(c.dep_ == "dobj" for c in verb.head.children)))):
+    while verb.head.i != verb.i and _has_its_heads_subject(verb):
         verb = verb.head
         verbs.add(verb.i)
     return verbs
+
+
+def _has_its_heads_subject(verb: Token) -> bool:
+    if verb.dep_ == "conj":
+        return True
+    if verb.dep_ not in ("advcl", "xcomp") or any(c.dep_.startswith("nsubj") for c in verb.children):
+        return False
+    # ("urged Erdogan to meet him": an object between makes the object the one who meets)
+    return verb.dep_ == "advcl" or not any(c.dep_ == "dobj" for c in verb.head.children)
 
 
 def _clause_verb(token: Token) -> Token:

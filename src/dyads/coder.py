@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import REFLEXIVE_PRONOUNS, ActorResolver, actor_code
 from .dates import resolve_date
 from .events import (
+    FORCE_ROOTS,
     FRAMED,
     Trigger,
     TriggerFinder,
@@ -37,7 +38,6 @@ ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told a
 EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 # codes of imposing, lifting or calling for a measure (ease restrictions or sanctions, threaten with sanctions,
 # sanction, restrict, blockade)
-FORCE_ROOTS = ("18", "19", "20")  # assault, fight, mass violence
 MEASURE_CODES = ("081", "085", "1312", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
@@ -1012,8 +1012,12 @@ def _countries_from_places(events: list[Event], places: list[dict], assumed: set
             hit_there = not doer and event.quad_class == 4 and scene
             if actor.country and not ((actor.start, actor.end) in assumed and (inside is not None or hit_there)):
                 continue
-            country = inside["country"] if inside is not None else (scene if actor.sector and (doer or hit_there)
-                                                                    else None)
+            if inside is not None:
+                country = inside["country"]
+            elif actor.sector and (doer or hit_there):
+                country = scene
+            else:
+                country = None
             if country:
                 actor.country = country
                 actor.code = actor_code(actor.country, actor.sector, None)

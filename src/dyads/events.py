@@ -26,6 +26,7 @@ FRAMED = {"xcomp", "ccomp"}
 NOUN_MODIFIERS = ("compound", "amod", "nmod")
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
+FORCE_ROOTS = ("18", "19", "20")  # CAMEO roots of force: assault, fight, mass violence
 
 
 @dataclass
@@ -65,7 +66,7 @@ class TriggerFinder:
         self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
         self.undergo_verbs = knowledge.modality["undergo_verbs"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
-        self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in ("18", "19", "20")
+        self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in FORCE_ROOTS
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
         self.event_noun_phrases = {p for pattern in knowledge.patterns for p in pattern.nouns if " " in p}
         # single words that name an actor ("police" in "police firing", not "air" in "air strike")

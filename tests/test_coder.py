@@ -199,9 +199,11 @@ def test_fighting_a_problem_is_no_battle(coder):
 
 def test_only_actors_refuse(coder, all_events_coder):
     text = "The decree will not help to reduce consumption."
-    (e,) = all_events_coder.code_text(text)
-    assert e.negated and not e.cameo.startswith("12")
+    assert not [e for e in all_events_coder.code_text(text) if e.cameo.startswith("12")]
     assert coder.code_text(text) == []
+    # an actor that will not help refuses
+    (refusal,) = coder.code_text("Germany will not help Greece.")
+    assert refusal.cameo.startswith("12") and _has(refusal.actor, "DEU")
 
 
 def test_the_pinned_model_is_verified(monkeypatch):
@@ -759,6 +761,14 @@ def test_a_subject_raised_from_a_passive_undergoes_the_act(coder):
     assert _has(killed.actor, None, "COP") and [a.text for a in killed.recipient] == ["Two people"]
     (curfew,) = coder.code_text("A curfew continued to be imposed in Kandy.")
     assert curfew.cameo == "1723" and [a.text for a in curfew.recipient] == ["Kandy"]
+
+
+def test_a_thing_that_helps_gives_no_aid(coder):
+    for text in ("Scenario-building can help participants to visualize ideas.",
+                 "The flow of weapons in Cali has aided a conflict among criminals."):
+        assert not [e for e in coder.code_text(text) if e.cameo.startswith("07")], text
+    (aid,) = coder.code_text("The US is helping Colombia with this.")
+    assert aid.cameo == "070" and _has(aid.actor, "USA") and _has(aid.recipient, "COL")
 
 
 def test_shooting_a_film_hits_no_one(coder):

@@ -409,6 +409,8 @@ class EventCoderComponent:
             recipients = resolver.resolve(pressed) if pressed is not None else []
         elif kind in ALLEGING:
             cameo, actors, recipients = self._allegation(resolver, governor, kind, cameo, actors, recipients)
+        if pattern.agentive and not passive and actor_head is not None and not self._is_someone(actor_head, resolver):
+            return None  # "the new law will help", "tools to help": a thing is no one's aid
         if pattern.two_sided and not recipients and len(actors) <= 1 and actor_head is not None \
                 and actor_head.tag_ in ("NN", "NNP") and not actor_head.conjuncts \
                 and not resolver.refers_back(actor_head) and not any(t.pos_ == "PRON" for t in recipient_heads):
@@ -690,9 +692,13 @@ class EventCoderComponent:
     def _agentive(self, verb: Token, resolver: ActorResolver) -> bool:
         """Is the verb's subject someone who can refuse (not "the decree will not help")?"""
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        return subject is None or subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in (
-            "PERSON", "ORG", "GPE", "NORP") or subject.lower_ in self.finder.actor_words or any(
-            a.is_resolved for a in resolver.resolve(subject))  # "his country", "the group al-Nusra Front"
+        return subject is None or self._is_someone(subject, resolver)
+
+    def _is_someone(self, head: Token, resolver: ActorResolver) -> bool:
+        """Does the phrase name someone who can act, not a thing ("the new law", "tools")?"""
+        return head.pos_ in ("PROPN", "PRON") or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") \
+            or head.lower_ in self.finder.actor_words \
+            or any(a.is_resolved for a in resolver.resolve(head))  # "his country", "the group al-Nusra Front"
 
     def _reported_obligation(self, reporter: Trigger) -> Token | None:
         """The reported clause of "said Y must/should V" when V itself is no event trigger."""

@@ -763,6 +763,14 @@ def test_a_subject_raised_from_a_passive_undergoes_the_act(coder):
     assert curfew.cameo == "1723" and [a.text for a in curfew.recipient] == ["Kandy"]
 
 
+def test_what_has_yet_to_happen_has_not_happened(coder, all_events_coder):
+    assert coder.code_text("The police have yet to arrest the killers.") == []
+    (release,) = all_events_coder.code_text("The rebels are yet to release the hostages.")
+    assert release.negated and release.cameo == "0841"
+    (arrest,) = coder.code_text("The police arrested the killers yet again.")
+    assert arrest.cameo == "173" and not arrest.negated
+
+
 def test_a_thing_that_helps_gives_no_aid(coder):
     for text in ("Scenario-building can help participants to visualize ideas.",
                  "The flow of weapons in Cali has aided a conflict among criminals."):

@@ -313,8 +313,8 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("refuse", cameo) or cameo
             negated = False
             kind = "refuse"
-        # "no troops were withdrawn", "a pause in the bombing": no act, and no refusal either
-        negated = negated or to_no_one or _is_halted(trig, self.halt_nouns)
+        # "no troops were withdrawn", "a pause in the bombing", "have yet to arrest": no act, and no refusal either
+        negated = negated or to_no_one or _is_halted(trig, self.halt_nouns) or _not_yet(anchor)
         if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor) \
                 or (anchor.dep_ == "xcomp" and anchor.head.lemma_ in self.possibility_adjectives):
             hypothetical = True  # "if it is attacked", "permission to help", "free to arrest": not a fact
@@ -795,6 +795,12 @@ def _describes_a_noun(verb: Token) -> bool:
     police opened fire" reports an act at a place or time, it describes nobody)"""
     return any(t.dep_ in ("relcl", "acl") and not any(c.tag_ == "WRB" for c in t.children)
                for t in [verb, *list(verb.ancestors)[:2]])
+
+
+def _not_yet(verb: Token) -> bool:
+    """"The police have yet to arrest the killers", "are yet to be detained": the act has not happened."""
+    return verb.dep_ == "xcomp" and verb.head.lemma_ in ("have", "be") \
+        and any(c.dep_ == "advmod" and c.lower_ == "yet" for c in verb.head.children)
 
 
 def _is_halted(trig: Trigger, halt_nouns: set[str]) -> bool:

@@ -771,6 +771,13 @@ def test_what_has_yet_to_happen_has_not_happened(coder, all_events_coder):
     assert arrest.cameo == "173" and not arrest.negated
 
 
+def test_violence_in_passing_is_no_attack(coder):
+    assert coder.code_text("Authorities have little recourse to reduce violence.") == []
+    assert coder.code_text("These scenarios inevitably generate a rise in violence.") == []
+    (violence,) = coder.code_text("Police violence rose in 2019.")
+    assert violence.cameo == "180" and _has(violence.actor, None, "COP")
+
+
 def test_a_thing_that_helps_gives_no_aid(coder):
     for text in ("Scenario-building can help participants to visualize ideas.",
                  "The flow of weapons in Cali has aided a conflict among criminals."):

@@ -119,7 +119,7 @@ class EventCoderComponent:
         # A sentence that reports nothing else is about the event its noun names ("Fresh clashes in Kiev").
         covered = {e.sentence_index for e in events}
         for trig in mentions:
-            if sentence_index.get(trig.head.sent.start, 0) not in covered:
+            if sentence_index.get(trig.head.sent.start, 0) not in covered and not trig.pattern.no_mention:
                 event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
                                     sentence_index, attacks=attacks)
                 if event is not None:

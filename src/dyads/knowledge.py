@@ -77,6 +77,7 @@ class EventPattern:
     takes_clause: bool = False  # reports only with a that-clause: "concluded that ...", not "talks concluded"
     needs_to: bool = False  # reports only with "to" after it: "plans to visit", "committed to peace"
     two_sided: bool = False  # needs a second party: one body meeting by itself ("the Cabinet met") is no event
+    no_mention: bool = False  # a noun never reported by a passing mention ("reducing violence")
     agentive: bool = False  # the doer must be someone, not a thing: "the new law will help" is no aid
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed"); "intransitive": only

@@ -778,10 +778,13 @@ def test_violence_in_passing_is_no_attack(coder):
     assert violence.cameo == "180" and _has(violence.actor, None, "COP")
 
 
-def test_a_thing_that_helps_gives_no_aid(coder):
+def test_a_thing_that_helps_or_offers_gives_and_promises_nothing(coder):
     for text in ("Scenario-building can help participants to visualize ideas.",
                  "The flow of weapons in Cali has aided a conflict among criminals."):
         assert not [e for e in coder.code_text(text) if e.cameo.startswith("07")], text
+    for text in ("Black markets offer staggering exchange rates.", "This seclusion offers criminal groups a respite.",
+                 "Black markets offer help to smugglers."):
+        assert not [e for e in coder.code_text(text) if e.cameo.startswith("03")], text
     (aid,) = coder.code_text("The US is helping Colombia with this.")
     assert aid.cameo == "070" and _has(aid.actor, "USA") and _has(aid.recipient, "COL")
 

@@ -759,6 +759,10 @@ def test_a_subject_raised_from_a_passive_undergoes_the_act(coder):
     assert _has(hurt.actor, None, "COP") and [a.text for a in hurt.recipient] == ["Three persons"]
     (killed,) = coder.code_text("Two people are said to have been killed by the police.")
     assert _has(killed.actor, None, "COP") and [a.text for a in killed.recipient] == ["Two people"]
+    # a passive conjoined to an active verb: the subject they share undergoes it
+    (accused,) = [e for e in coder.code_text("Arita returned to Guatemala, and is now accused of laundering millions.")
+                  if e.cameo.startswith("11")]
+    assert accused.actor == [] and [a.text for a in accused.recipient] == ["Arita"]
     (curfew,) = coder.code_text("A curfew continued to be imposed in Kandy.")
     assert curfew.cameo == "1723" and [a.text for a in curfew.recipient] == ["Kandy"]
 

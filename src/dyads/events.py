@@ -163,11 +163,12 @@ class TriggerFinder:
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed
             return _agent(head) or self._means_owner(head), True
+        if head.dep_ in ("xcomp", "conj") and dependent(head, "auxpass") is not None:
+            # "three persons are reported to have been injured in police firing", "curfew continued to be
+            # imposed", "returned to crime and is now accused of laundering": the subject it shares
+            # undergoes the act, whoever did it is named as in any passive
+            return _agent(head) or self._means_owner(head), True
         if head.dep_ == "xcomp":
-            if dependent(head, "auxpass") is not None:
-                # "three persons are reported to have been injured in police firing", "curfew continued to be
-                # imposed": the raised subject undergoes the act, whoever did it is named as in any passive
-                return _agent(head) or self._means_owner(head), True
             # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
             # "policemen were seen patrolling": the passive subject acts
             controller = dependent(head.head, "nsubjpass")
@@ -445,10 +446,12 @@ def passive_subjects(verb: Token) -> list[Token]:
     if _is_elided_passive(verb):
         return [c for c in verb.children if c.dep_ in SUBJECTS]
     subjects = [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
-    if not subjects and verb.dep_ == "xcomp" and dependent(verb, "auxpass") is not None:
-        # "two people are said to have been killed": the subject raised to the verb above
-        controller = dependent(verb.head, "nsubjpass") or dependent(verb.head, "nsubj")
-        subjects = [_relative_antecedent(controller)] if controller is not None else []
+    if not subjects and verb.dep_ in ("xcomp", "conj") and dependent(verb, "auxpass") is not None \
+            and not any(c.dep_ in SUBJECTS for c in verb.children):
+        # "two people are said to have been killed", "returned and is now accused": the subject it shares
+        # with the verb above
+        shared = dependent(verb.head, "nsubjpass") or dependent(verb.head, "nsubj")
+        subjects = [_relative_antecedent(shared)] if shared is not None else []
     return subjects
 
 

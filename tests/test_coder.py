@@ -767,6 +767,13 @@ def test_a_subject_raised_from_a_passive_undergoes_the_act(coder):
     assert curfew.cameo == "1723" and [a.text for a in curfew.recipient] == ["Kandy"]
 
 
+def test_a_main_verb_taken_for_a_participle_keeps_its_subject(coder):
+    (alleged,) = coder.code_text("Several sources alleged to reporters that police were taking bribes.")
+    assert [a.text for a in alleged.actor] == ["Several sources"] and _has(alleged.recipient, None, "COP")
+    (called,) = coder.code_text("A British parliamentary report called for sanctions against Russia.")
+    assert [a.text for a in called.actor] == ["A British parliamentary report"] and _has(called.recipient, "RUS")
+
+
 def test_what_has_yet_to_happen_has_not_happened(coder, all_events_coder):
     assert coder.code_text("The police have yet to arrest the killers.") == []
     (release,) = all_events_coder.code_text("The rebels are yet to release the hostages.")

@@ -182,6 +182,10 @@ class TriggerFinder:
             # acts (a document does not: "issued a statement calling on X" is X's appeal; nor does one
             # reached through the participle: "people fleeing the fighting" do not fight)
             return head.head, False
+        if head.dep_ == "acl" and head.head.dep_ == "ROOT" and head.head.pos_ in ("NOUN", "PROPN"):
+            # "Multiple sources alleged to X that ...": a noun with no verb to hang on is the subject of the
+            # main verb the parser took for a participle
+            return head.head, False
         if head.dep_ == "acl":
             owner = dependent(head.head, "poss")
             if owner is not None:

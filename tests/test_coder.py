@@ -763,6 +763,10 @@ def test_a_subject_raised_from_a_passive_undergoes_the_act(coder):
     (accused,) = [e for e in coder.code_text("Arita returned to Guatemala, and is now accused of laundering millions.")
                   if e.cameo.startswith("11")]
     assert accused.actor == [] and [a.text for a in accused.recipient] == ["Arita"]
+    # a bare participle conjoined to a passive shares it
+    (killed,) = [e for e in coder.code_text("Two persons were stabbed and killed in the same place.")
+                 if e.rule.startswith("190")]
+    assert killed.actor == [] and [a.text for a in killed.recipient] == ["Two persons"]
     (curfew,) = coder.code_text("A curfew continued to be imposed in Kandy.")
     assert curfew.cameo == "1723" and [a.text for a in curfew.recipient] == ["Kandy"]
 
@@ -772,6 +776,11 @@ def test_a_main_verb_taken_for_a_participle_keeps_its_subject(coder):
     assert [a.text for a in alleged.actor] == ["Several sources"] and _has(alleged.recipient, None, "COP")
     (called,) = coder.code_text("A British parliamentary report called for sanctions against Russia.")
     assert [a.text for a in called.actor] == ["A British parliamentary report"] and _has(called.recipient, "RUS")
+
+
+def test_an_irregular_past_the_lemmatizer_misses_still_triggers(coder):
+    (overran,) = [e for e in coder.code_text("Boko Haram jihadists overran a military base in northeast Nigeria.")]
+    assert overran.cameo == "192" and _has(overran.recipient, "NGA", "MIL")
 
 
 def test_what_has_yet_to_happen_has_not_happened(coder, all_events_coder):

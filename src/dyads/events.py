@@ -163,7 +163,7 @@ class TriggerFinder:
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed
             return _agent(head) or self._means_owner(head), True
-        if head.dep_ in ("xcomp", "conj") and dependent(head, "auxpass") is not None:
+        if head.dep_ in ("xcomp", "conj") and (dependent(head, "auxpass") is not None or _shares_passive(head)):
             # "three persons are reported to have been injured in police firing", "curfew continued to be
             # imposed", "returned to crime and is now accused of laundering": the subject it shares
             # undergoes the act, whoever did it is named as in any passive
@@ -450,13 +450,20 @@ def passive_subjects(verb: Token) -> list[Token]:
     if _is_elided_passive(verb):
         return [c for c in verb.children if c.dep_ in SUBJECTS]
     subjects = [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
-    if not subjects and verb.dep_ in ("xcomp", "conj") and dependent(verb, "auxpass") is not None \
+    if not subjects and verb.dep_ in ("xcomp", "conj") and (dependent(verb, "auxpass") is not None
+                                                          or _shares_passive(verb)) \
             and not any(c.dep_ in SUBJECTS for c in verb.children):
         # "two people are said to have been killed", "returned and is now accused": the subject it shares
         # with the verb above
         shared = dependent(verb.head, "nsubjpass") or dependent(verb.head, "nsubj")
         subjects = [_relative_antecedent(shared)] if shared is not None else []
     return subjects
+
+
+def _shares_passive(verb: Token) -> bool:
+    """"was tortured and killed": a bare participle conjoined to a passive shares its auxiliary."""
+    return verb.dep_ == "conj" and verb.tag_ == "VBN" and dependent(verb.head, "auxpass") is not None \
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _agent(verb: Token) -> Token | None:

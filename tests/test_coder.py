@@ -483,7 +483,7 @@ def test_a_passive_conjunct_has_its_own_doer_and_measures_hit_what_they_aim_at(c
     assert released and _has(released[0].actor, "RUS", "GOV", "Putin"), [(e.cameo, e.actor) for e in events]
     (call,) = [e for e in coder.code_text("The EU called for sanctions against individuals responsible for the "
                                           "violence.") if e.cameo.startswith("13")]
-    assert [a.text for a in call.recipient] == ["individuals responsible"], call.recipient
+    assert [a.text for a in call.recipient] == ["individuals responsible for the violence"], call.recipient
 
 
 @pytest.mark.parametrize("text, plover_type, actor, recipient", [
@@ -776,6 +776,15 @@ def test_a_main_verb_taken_for_a_participle_keeps_its_subject(coder):
     assert [a.text for a in alleged.actor] == ["Several sources"] and _has(alleged.recipient, None, "COP")
     (called,) = coder.code_text("A British parliamentary report called for sanctions against Russia.")
     assert [a.text for a in called.actor] == ["A British parliamentary report"] and _has(called.recipient, "RUS")
+
+
+def test_a_name_or_an_adjective_keeps_its_own_preposition_in_the_actor_span(coder):
+    (cut,) = coder.code_text("The Department for International Development suspended aid to Rwanda.")
+    assert [a.text for a in cut.actor] == ["The Department for International Development"]
+    (attack,) = coder.code_text("Militants loyal to a pro-Taliban cleric attacked the convoy on Tuesday.")
+    assert [a.text for a in attack.actor] == ["Militants loyal to a pro-Taliban cleric"]
+    (talks,) = coder.code_text("The United Nations on Tuesday reduced food supplies to the camp.")
+    assert [a.text for a in talks.actor] == ["The United Nations"]
 
 
 def test_an_irregular_past_the_lemmatizer_misses_still_triggers(coder):

@@ -204,7 +204,7 @@ class ActorResolver:
         stack = [c for c in head.children]
         while stack:
             tok = stack.pop()
-            if tok.dep_ in PHRASE_BREAKS and not (tok.dep_ == "prep" and tok.lower_ in PHRASE_PREPS):
+            if tok.dep_ in PHRASE_BREAKS and not (tok.dep_ == "prep" and _inside_phrase(tok)):
                 if not (tok.dep_ == "conj" and self._is_apposition(head, tok)):
                     continue
             if tok.dep_ == "appos" and ((tok.pos_ == "NOUN" and tok.i not in self.terms_at) or _is_list_member(tok)):
@@ -565,6 +565,18 @@ def _is_initial(token: Token) -> bool:
     letters = token.text.replace(".", "")
     return letters.isalpha() and (len(letters) == 1 or (len(letters) <= 3 and "." in token.text)
                                   or (len(letters) == 2 and not token.is_stop))
+
+
+def _inside_phrase(prep: Token) -> bool:
+    """Does a prepositional phrase belong to the noun phrase: "Minister of Defence", "rebels from Homs", a
+    name's own ("the Department for International Development"), an adjective's ("militants loyal to X")?"""
+    if prep.lower_ in PHRASE_PREPS:
+        return True
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or obj.ent_type_ in ("DATE", "TIME"):
+        return False  # (not "the United Nations on Tuesday")
+    in_name = prep.head.pos_ == "PROPN" and prep.head.is_title and obj.pos_ == "PROPN" and obj.is_title
+    return in_name or (prep.head.dep_ == "amod" and prep.head.pos_ == "ADJ")
 
 
 def _shared_subject_verbs(token: Token) -> set[int]:

@@ -163,7 +163,7 @@ class TriggerFinder:
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed
             return _agent(head) or self._means_owner(head), True
-        if head.dep_ in ("xcomp", "conj") and (dependent(head, "auxpass") is not None or _shares_passive(head)):
+        if _passive_sharing_a_subject(head):
             # "three persons are reported to have been injured in police firing", "curfew continued to be
             # imposed", "returned to crime and is now accused of laundering": the subject it shares
             # undergoes the act, whoever did it is named as in any passive
@@ -450,9 +450,7 @@ def passive_subjects(verb: Token) -> list[Token]:
     if _is_elided_passive(verb):
         return [c for c in verb.children if c.dep_ in SUBJECTS]
     subjects = [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
-    if not subjects and verb.dep_ in ("xcomp", "conj") and (dependent(verb, "auxpass") is not None
-                                                          or _shares_passive(verb)) \
-            and not any(c.dep_ in SUBJECTS for c in verb.children):
+    if not subjects and _passive_sharing_a_subject(verb) and not any(c.dep_ in SUBJECTS for c in verb.children):
         # "two people are said to have been killed", "returned and is now accused": the subject it shares
         # with the verb above
         shared = dependent(verb.head, "nsubjpass") or dependent(verb.head, "nsubj")
@@ -460,8 +458,14 @@ def passive_subjects(verb: Token) -> list[Token]:
     return subjects
 
 
-def _shares_passive(verb: Token) -> bool:
-    """"was tortured and killed": a bare participle conjoined to a passive shares its auxiliary."""
+def _passive_sharing_a_subject(verb: Token) -> bool:
+    """A passive open clause or conjunct whose subject is the verb above's: "are reported to have been
+    injured", "returned and is now accused", "was tortured and killed" (a bare participle conjoined to a
+    passive shares its auxiliary)."""
+    if verb.dep_ not in ("xcomp", "conj"):
+        return False
+    if dependent(verb, "auxpass") is not None:
+        return True
     return verb.dep_ == "conj" and verb.tag_ == "VBN" and dependent(verb.head, "auxpass") is not None \
         and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 

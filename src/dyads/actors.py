@@ -592,6 +592,7 @@ def _shared_subject_verbs(token: Token) -> set[int]:
 
 
 def _has_its_heads_subject(verb: Token) -> bool:
+    """Is the verb's subject the one of the verb it hangs on (a conjunct, or a clause with no subject)?"""
     if verb.dep_ == "conj":
         return True
     if verb.dep_ not in ("advcl", "xcomp") or any(c.dep_.startswith("nsubj") for c in verb.children):

@@ -94,7 +94,7 @@ class EventCoderComponent:
         resolver.learn_titles()
         triggers = self.finder.find(doc)
         governor_of, reporter_of, framing, reported = self._frames(triggers)
-        attacks = {t.head.i for t in triggers if t.pattern.cameo[:2] in FORCE_ROOTS}
+        attacks = frozenset(t.head.i for t in triggers if t.pattern.cameo[:2] in FORCE_ROOTS)
         sentence_index = {sent.start: i for i, sent in enumerate(doc.sents)}
         events: list[Event] = []
         speakers: list[Event] = []  # "X said": statements that report another event
@@ -282,7 +282,7 @@ class EventCoderComponent:
 
     def _event(self, doc: Doc, doc_id: str, story_date: date | None, trig: Trigger,
                governor: Trigger | None, resolver: ActorResolver, sentence_index: dict,
-               reporter: Trigger | None = None, attacks: set[int] = frozenset()) -> Event | None:
+               reporter: Trigger | None = None, attacks: frozenset[int] = frozenset()) -> Event | None:
         """The event a trigger reports, or None. (``attacks``: heads of the story's acts of force)"""
         pattern = trig.pattern
         cameo = pattern.cameo
@@ -625,7 +625,7 @@ class EventCoderComponent:
         return not names.isdisjoint(self.area_measures)
 
     @staticmethod
-    def _attacker_in_clause(resolver: ActorResolver, verb: Token, attacks: set[int]) -> list[Actor]:
+    def _attacker_in_clause(resolver: ActorResolver, verb: Token, attacks: frozenset[int]) -> list[Actor]:
         """Who did the force a passive leaves unnamed, named in the clause that tells when or how: "two
         people were killed when ISIL launched an attack", "were killed after a Taliban car bomb struck"."""
         # (the clause may hang on a conjoined verb: "were killed and 41 wounded after ...")

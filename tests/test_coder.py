@@ -787,6 +787,16 @@ def test_a_name_or_an_adjective_keeps_its_own_preposition_in_the_actor_span(code
     assert [a.text for a in talks.actor] == ["The United Nations"]
 
 
+def test_a_clause_or_what_follows_a_name_is_not_part_of_the_actor_span(coder):
+    (asylum,) = coder.code_text("Mexico granted asylum to Evo Morales in virtue of the urgent situation.")
+    assert [a.text for a in asylum.recipient] == ["Evo Morales"]
+    (accused,) = coder.code_text("Iraq's vice president accused the government of waging a campaign of persecution.")
+    assert [a.text for a in accused.recipient] == ["the government"]
+    # where someone is from or of stays: it is who they are
+    (charged,) = coder.code_text("India charged Sajid Mir of the Pakistan-based Lashkar-e-Taiba group.")
+    assert [a.text for a in charged.recipient] == ["Sajid Mir of the Pakistan-based Lashkar-e-Taiba group"]
+
+
 def test_an_irregular_past_the_lemmatizer_misses_still_triggers(coder):
     (overran,) = [e for e in coder.code_text("Boko Haram jihadists overran a military base in northeast Nigeria.")]
     assert overran.cameo == "192" and _has(overran.recipient, "NGA", "MIL")

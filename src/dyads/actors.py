@@ -24,6 +24,7 @@ PHRASE_BREAKS = {"conj", "cc", "relcl", "acl", "advcl", "punct", "prep", "ccomp"
                  "dep", "mark"}
 # Prepositions that stay inside an actor phrase ("Minister of Defence of Syria", "rebels from Homs").
 PHRASE_PREPS = {"of", "from", "in"}
+AFFILIATION_PREPS = {"of", "from"}  # ("Kapil Sibal of the Congress", "Anand Kumar from Andhra Pradesh")
 SINGULAR_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 NEUTER_PRONOUNS = {"it", "its", "itself"}
 REFLEXIVE_PRONOUNS = {"himself", "herself", "itself", "themselves", "ourselves", "myself"}
@@ -569,7 +570,14 @@ def _is_initial(token: Token) -> bool:
 
 def _inside_phrase(prep: Token) -> bool:
     """Does a prepositional phrase belong to the noun phrase: "Minister of Defence", "rebels from Homs", a
-    name's own ("the Department for International Development"), an adjective's ("militants loyal to X")?"""
+    name's own ("the Department for International Development"), an adjective's ("militants loyal to X")?
+    Not a clause ("barred X from holding office", "accused the BJP of fuelling tension"), and after a
+    person's or country's name only where someone is from or of ("Sajid Mir of Lashkar-e-Taiba"), not
+    where or how they act ("Evo Morales in virtue of ...", "Trump in Washington")."""
+    if any(c.dep_ == "pcomp" for c in prep.children):
+        return False
+    if _ends_a_name(prep.head) and prep.lower_ not in AFFILIATION_PREPS:
+        return False
     if prep.lower_ in PHRASE_PREPS:
         return True
     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -577,6 +585,11 @@ def _inside_phrase(prep: Token) -> bool:
         return False  # (not "the United Nations on Tuesday")
     in_name = prep.head.pos_ == "PROPN" and prep.head.is_title and obj.pos_ == "PROPN" and obj.is_title
     return in_name or (prep.head.dep_ == "amod" and prep.head.pos_ == "ADJ")
+
+
+def _ends_a_name(token: Token) -> bool:
+    """Is the token the last word of a person's or country's name (which a following phrase is not part of)?"""
+    return token.ent_type_ in ("PERSON", "GPE") and (token.i + 1 == len(token.doc) or token.nbor().ent_iob_ != "I")
 
 
 def _shared_subject_verbs(token: Token) -> set[int]:

@@ -746,6 +746,17 @@ def test_one_body_meeting_by_itself_is_no_consultation(coder):
         assert [e for e in coder.code_text(text) if e.rule == "040.meet"], text
 
 
+def test_what_is_discussed_is_the_topic_and_whom_one_consults_the_other_party(coder):
+    (called,) = coder.code_text("US Secretary of State Rex Tillerson called Russian Foreign Minister Sergey Lavrov "
+                                "to discuss a number of Syria-related topics.")
+    assert called.cameo == "040" and [a.text for a in called.recipient] == ["Russian Foreign Minister Sergey Lavrov"]
+    (consulted,) = coder.code_text("The Prime Minister consulted his allies on Monday.")
+    assert [a.text for a in consulted.recipient] == ["his allies"]
+    # a body discussing a topic by itself discusses it with no one
+    assert not [e for e in coder.code_text("The cabinet discussed the situation in the capital.")
+                if e.cameo.startswith("04")]
+
+
 def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
     events = coder.code_text("Farmers blocked the highway to show their disapproval of the government of Pakistan.")
     assert [(e.cameo, [a.country for a in e.recipient]) for e in events] == [("144", ["PAK"])]

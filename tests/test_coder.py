@@ -642,6 +642,11 @@ def test_members_of_a_people_belong_to_the_country_they_live_in(coder):
         "Serb forces killed three ethnic Albanians in a gunbattle in southeastern Serbia Friday, a political council "
         "representing ethnic Albanians in the region said in remarks published here Sunday.") if e.cameo == "190"]
     assert [a.country for a in killed.recipient] == ["SRB"] and _has(killed.actor, "SRB", "MIL")
+    # with no place named, they live in the country the story is about
+    (boycott,) = [e for e in coder.code_text(
+        "The Macedonian government met opposition leaders in Skopje on Monday. Ethnic Albanians have threatened to "
+        "boycott the elections.") if e.cameo.startswith("13")]
+    assert [a.country for a in boycott.actor] == ["MKD"]
 
 
 @pytest.mark.parametrize("text, cameo, recipient", [

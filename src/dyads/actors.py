@@ -319,8 +319,13 @@ class ActorResolver:
             country = self._located_in(head)
         elif any(t.lower_ == "ethnic" for t in tokens):
             # "ethnic Albanians in south Serbia", "killed three ethnic Albanians in southeastern Serbia":
-            # members of a people live where they are, not in the country named after the people
-            country = self._located_in(head) or self._located_in(_clause_verb(head)) or country
+            # members of a people live where they are, not in the country named after the people; with
+            # no place named, in the country the story is about ("ethnic Albanians" in a story on Macedonia)
+            located = self._located_in(head) or self._located_in(_clause_verb(head))
+            home = self.memory.home_country
+            if located is None and home is not None and home != country:
+                self.assumed_country.add((span.start_char, span.end_char))
+            country = located or home or country
         if country is None and sector is not None:
             country = self.memory.home_country  # an unqualified domestic actor of the story's country
             if country is not None:

@@ -1521,6 +1521,13 @@ def test_a_participle_s_noun_is_its_object_and_its_agent_no_target(coder):
     assert brokered.cameo == "045" and _has(brokered.actor, "NOR") and not _has(brokered.recipient, "NOR"), brokered
 
 
+def test_those_a_participle_describes_undergo_its_act(coder):
+    """"were among those arrested": the arrested did not arrest; the police, unnamed, did."""
+    (arrest,) = coder.code_text("Three party leaders were among those arrested.")
+    assert arrest.cameo == "173" and [a.text for a in arrest.actor] == [""] and _has(arrest.actor, None, "COP")
+    assert [a.text for a in arrest.recipient] == ["Three party leaders"]
+
+
 @pytest.mark.parametrize("text, codes", [
     # these verbs pledge only with "to": with an object they report something else
     ("There are cases of police officers who commit murders related to crimes.", []),

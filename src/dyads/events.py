@@ -403,8 +403,9 @@ def is_purpose_clause(clause: Token) -> bool:
 
 def is_passive_participle(verb: Token) -> bool:
     """A past participle describing a noun ("troops deployed in the city", "weapons seized", "the
-    arrested persons"): the noun is its passive subject."""
-    if verb.dep_ not in ("acl", "amod") or verb.tag_ != "VBN" or verb.head.pos_ not in ("NOUN", "PROPN", "NUM"):
+    arrested persons", "among those arrested"): the noun is its passive subject."""
+    if verb.dep_ not in ("acl", "amod") or verb.tag_ != "VBN" or (
+            verb.head.pos_ not in ("NOUN", "PROPN", "NUM") and verb.head.lower_ != "those"):
         return False
     if verb.dep_ == "amod":
         return True

@@ -1377,6 +1377,22 @@ def test_hyphenated_and_oddly_lemmatized_triggers(all_events_coder, text, cameo)
         [(e.rule, e.cameo) for e in all_events_coder.code_text(text)]
 
 
+@pytest.mark.parametrize("text, hypothetical, negated", [
+    ("The police were able to arrest 31 rioters.", False, False),  # an ability in the past is an act done
+    ("The police will be able to arrest the rioters.", True, False),
+    ("The police were not able to arrest the rioters.", False, True),
+    ("The police were unable to arrest the rioters.", False, True),
+])
+def test_being_able_to_act(all_events_coder, text, hypothetical, negated):
+    (arrest,) = [e for e in all_events_coder.code_text(text) if e.cameo == "173"]
+    assert (arrest.hypothetical, arrest.negated) == (hypothetical, negated)
+
+
+def test_not_ready_to_act_is_a_refusal(coder):
+    (refusal,) = coder.code_text("Israel is not ready to withdraw its troops.")
+    assert refusal.cameo.startswith("12") and _has(refusal.actor, "ISR")
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

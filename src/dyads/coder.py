@@ -65,6 +65,8 @@ class EventCoderComponent:
         self.obligation_aux = modality["obligation_aux"]
         self.intent_adjectives = modality["intent_adjectives"]
         self.possibility_adjectives = modality["possibility_adjectives"]
+        self.achievement_adjectives = modality["achievement_adjectives"]
+        self.inability_adjectives = modality["inability_adjectives"]
         self.light_verbs = _verb_forms(modality["light_verbs"])
         self.condition_marks = modality["condition_marks"]
         self.background_preps = modality["background_preps"]
@@ -295,6 +297,12 @@ class EventCoderComponent:
             anchor = trig.head.head  # "is ready to send": the subject and modality sit on the copula
         negated = any(_is_negation(c, self.negation) for t in {anchor, trig.head} for c in t.children)
         to_no_one = any(_is_negative_participant(c, self.negation) for t in {anchor, trig.head} for c in t.children)
+        # "were not able to", "were unable to arrest", "is not ready to withdraw": the adjective framing the act
+        # (and its copula) may deny it
+        adjective = trig.head.head if trig.head.dep_ == "xcomp" and trig.head.head.pos_ == "ADJ" else None
+        if adjective is not None:
+            negated = negated or adjective.lemma_ in self.inability_adjectives \
+                or any(_is_negation(c, self.negation) for c in adjective.head.children)
         hypothetical = False
         if governor is not None:
             if kind == "wish" and any(dependent(head, dep) not in (None, trig.head) for head, dep in (
@@ -316,7 +324,8 @@ class EventCoderComponent:
         # "no troops were withdrawn", "a pause in the bombing", "have yet to arrest": no act, and no refusal either
         negated = negated or to_no_one or _is_halted(trig, self.halt_nouns) or _not_yet(anchor)
         if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor) \
-                or (anchor.dep_ == "xcomp" and anchor.head.lemma_ in self.possibility_adjectives):
+                or (anchor.dep_ == "xcomp" and anchor.head.lemma_ in self.possibility_adjectives
+                    and not self._achieved(anchor.head)):
             hypothetical = True  # "if it is attacked", "permission to help", "free to arrest": not a fact
         auxes = _aux(anchor) | _aux(trig.head) | _aux(_clause_of(trig.head, self.light_verbs))
         if is_purpose_clause(anchor) and anchor.dep_ in ("advcl", "xcomp"):
@@ -693,6 +702,10 @@ class EventCoderComponent:
         """Is the verb's subject someone who can refuse (not "the decree will not help")?"""
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is None or self._is_someone(subject, resolver)
+
+    def _achieved(self, adjective: Token) -> bool:
+        """"were able to arrest": an ability told in the past is an act done."""
+        return adjective.lemma_ in self.achievement_adjectives and adjective.head.tag_ == "VBD"
 
     def _is_someone(self, head: Token, resolver: ActorResolver) -> bool:
         """Does the phrase name someone who can act, not a thing ("the new law", "tools")?"""

@@ -1393,6 +1393,16 @@ def test_not_ready_to_act_is_a_refusal(coder):
     assert refusal.cameo.startswith("12") and _has(refusal.actor, "ISR")
 
 
+def test_capture_occupies_places_and_detains_people(coder):
+    (took,) = coder.code_text("Gangs have taken control of the penitentiaries.")
+    assert took.cameo == "192" and [a.text for a in took.recipient] == ["the penitentiaries"]  # not "of the ..."
+    (town,) = coder.code_text("Rebels captured the town of Kidal.")
+    assert town.cameo == "192"
+    (person,) = coder.code_text("Police captured Joaquin Guzman in Sinaloa.")  # a person's name
+    assert person.cameo == "173" and [a.text for a in person.recipient] == ["Joaquin Guzman"]
+    assert not coder.code_text("Mellado occupied a command position within the Zetas.")  # a post is no territory
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

@@ -342,7 +342,8 @@ class TriggerFinder:
                             obj = dependent(c, "pobj") or _stranded_object(c)
                             if obj is not None:
                                 out.append(obj)
-        return [t for t in out if t is not None]
+        # (the trigger's own words are no participant: "control" in "took control of the prisons")
+        return [t for t in out if t is not None and not trigger.span.start <= t.i < trigger.span.end]
 
 
 def _words(phrase: str) -> list[str]:
@@ -486,6 +487,11 @@ def _relative_antecedent(subject: Token) -> Token:
 
 
 def _matches_words(tokens, words: list[str]) -> bool:
+    """Is one of the tokens one of the words? An upper-case word is an entity label: PERSON matches a
+    person's name ("captured Pinky")."""
+    labels = {w for w in words if w.isupper()}
+    if labels and any(tok.ent_type_ in labels for tok in tokens):
+        return True
     single = {w for w in words if " " not in w}
     # the tokenizer splits "peace-keeping" in three: phrases are compared in text order, a hyphen as a space
     multi = [w.replace("-", " ") for w in words if " " in w or "-" in w]

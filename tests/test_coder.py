@@ -762,6 +762,13 @@ def test_what_is_discussed_is_the_topic_and_whom_one_consults_the_other_party(co
                 if e.cameo.startswith("04")]
 
 
+def test_where_parties_act_together_is_only_the_venue(coder):
+    (joint,) = coder.code_text("Israel and Hamas held talks in Cairo.")
+    assert joint.cameo == "040" and not joint.recipient and {a.country for a in joint.actor} == {"ISR", "PSE"}
+    (hosted,) = coder.code_text("Obama held talks in Cairo.")  # one party: the place stands for its hosts
+    assert _has(hosted.recipient, "EGY")
+
+
 def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
     events = coder.code_text("Farmers blocked the highway to show their disapproval of the government of Pakistan.")
     assert [(e.cameo, [a.country for a in e.recipient]) for e in events] == [("144", ["PAK"])]

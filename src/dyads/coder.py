@@ -41,6 +41,7 @@ EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 MEASURE_CODES = ("081", "085", "1312", "16", "172", "191")
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
+VENUE_PREPS = ("in", "at", "inside")  # where parties meet or act together: no party to it
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "EVENT", "LAW", "WORK_OF_ART"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "from"}
 DEFAULT_BATCH = 16
@@ -396,7 +397,8 @@ class EventCoderComponent:
             actors = [resolver.implicit(pattern.implicit_actor)]
         if not actors and cameo[:2] in FORCE_ROOTS and (passive or actor_head is None):
             actors = self._attacker_in_clause(resolver, anchor, attacks)
-        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo)
+        recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo,
+                                           joint=pattern.reciprocal and len(actors) >= 2)
         for participant in recipients:  # "let free activists" (parsed "free activists"): the act is no part of them
             _trim_trigger(participant, trig.span)
         pressure = anchor.head if _infinitive_of_noun(anchor) and anchor.head.lemma_.lower() in self.pressure_nouns \
@@ -484,13 +486,14 @@ class EventCoderComponent:
         return recoded, alleging, (recipients if own else actors)
 
     def _first_recipient(self, resolver: ActorResolver, heads: list[Token], actors: list[Actor],
-                         actor_head: Token | None, trigger: Token, cameo: str) -> list[Actor]:
+                         actor_head: Token | None, trigger: Token, cameo: str, joint: bool = False) -> list[Actor]:
         """The target: the first candidate (in the pattern's role order) that is a codable actor; else
         an actor inside a non-actor object ("rejected an offer from Afghanistan"); else the subject of
         the clause a demand, accusation or comment is about ("demanded that the US cancel", "alleged that
         the police fired"); else the place aimed at ("sent troops to Bosnia"); else the plain object,
         uncoded ("condemned terrorism"), or what a hope or doubt is about ("is skeptical the program will
-        succeed"); else, for a refusal, who pressed for what was refused."""
+        succeed"); else, for a refusal, who pressed for what was refused. (``joint``: the actors do the act
+        with each other, so where they do it is only the venue: "Israel and Hamas held talks in Cairo")"""
         statement = cameo.startswith("01")
         about_clause = cameo[:2] in ("01", "02", "10", "11")
         taken = {(a.start, a.end) for a in actors}
@@ -535,7 +538,7 @@ class EventCoderComponent:
                         return [a for a in found if a.is_resolved]
                     if cameo in ("012", "013") and subject.pos_ in ("NOUN", "PROPN"):
                         topic = topic or found
-        place = self._place_target(resolver, trigger)
+        place = self._place_target(resolver, trigger, venue_preps=VENUE_PREPS if joint else ())
         return place or fallback or topic or (self._pressing(resolver, trigger) if cameo.startswith("12") else [])
 
     def _aimed_at(self, head: Token) -> Token | None:
@@ -601,16 +604,17 @@ class EventCoderComponent:
                 return inner
         return []
 
-    def _place_target(self, resolver: ActorResolver, trigger: Token) -> list[Actor]:
+    def _place_target(self, resolver: ActorResolver, trigger: Token, venue_preps: tuple[str, ...] = ()) -> list[Actor]:
         """A country or capital the act was directed at or done in, as its target; for a restriction on an
-        area, any place it is laid on (the gazetteer then tells the country)."""
+        area, any place it is laid on (the gazetteer then tells the country). Places after ``venue_preps``
+        are where the act happened only."""
         places = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "xcomp")] + passive_subjects(trigger)
         # "agreed to postpone the rally in Baku": the open clause's object too
         places += [g for c in places[1:] for g in c.children if g.dep_ == "dobj"]
         on_area = any(self._is_area_measure(p) for p in places[1:])
         for place in places:
             for prep in place.children:
-                if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS:
+                if prep.dep_ == "prep" and prep.lower_ in TARGET_PLACE_PREPS and prep.lower_ not in venue_preps:
                     obj = dependent(prep, "pobj")
                     if obj is None:
                         continue

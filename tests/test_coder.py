@@ -1410,6 +1410,16 @@ def test_capture_occupies_places_and_detains_people(coder):
     assert not coder.code_text("Mellado occupied a command position within the Zetas.")  # a post is no territory
 
 
+@pytest.mark.parametrize("text, trigger, root", [
+    ("Iran will attack Israel if it strikes its nuclear sites.", "attack", "13"),  # a threat
+    ("Fujimori said that if he became president, he would happily collaborate with Escobar.", "collaborate", "03"),
+    ("The rebels will withdraw from the talks unless the army stops shelling.", "withdraw", "13"),  # an ultimatum
+])
+def test_a_promise_on_a_condition_is_a_threat_or_an_offer(coder, text, trigger, root):
+    (promise,) = [e for e in coder.code_text(text) if e.trigger.text == trigger]
+    assert promise.cameo.startswith(root), promise.cameo
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

@@ -1420,6 +1420,12 @@ def test_a_promise_on_a_condition_is_a_threat_or_an_offer(coder, text, trigger, 
     assert promise.cameo.startswith(root), promise.cameo
 
 
+def test_a_forced_disappearance_is_no_coercion(coder):
+    assert not coder.code_text("The high number of forced disappearances in Mexico is linked to organized crime.")
+    (forced,) = coder.code_text("Gangs forced residents to pay taxes.")
+    assert forced.cameo == "170" and _has(forced.recipient, None, "CVL")
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

@@ -1426,6 +1426,16 @@ def test_a_forced_disappearance_is_no_coercion(coder):
     assert forced.cameo == "170" and _has(forced.recipient, None, "CVL")
 
 
+def test_an_act_known_by_its_place_was_done_there_not_by_it(coder):
+    (carried,) = coder.code_text("Lashkar-e-Taiba carried out the Mumbai attacks.")
+    assert _has(carried.actor, "PAK") and not _has(carried.actor, "IND")  # not Mumbai's attacks
+    (talks,) = [e for e in coder.code_text("Lavrov suggested that the congress plan, like the Astana talks, is an "
+                                           "attempt at reviving the stalled negotiations.") if e.cameo == "040"]
+    assert not talks.actor  # who held them is not said: not Astana, not the plan
+    (strikes,) = coder.code_text("US air strikes killed 20 militants.")  # a country's own
+    assert _has(strikes.actor, "USA")
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from .knowledge import EventPattern, Knowledge
+from .knowledge import EventPattern, Knowledge, normalize_phrase
 
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -250,17 +250,33 @@ class TriggerFinder:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")
                                                       or child.pos_ == "PROPN" or child.lower_ in self.actor_words) \
-                    and f"{child.lower_} {noun.lemma_.lower()}" not in self.event_noun_phrases:
+                    and f"{child.lower_} {noun.lemma_.lower()}" not in self.event_noun_phrases \
+                    and not self._names_a_place(child):
                 return child  # (but "military" is part of the act in "military operation")
         return None
+
+    def _named_by_its_place(self, noun: Token) -> bool:
+        return any(c.dep_ == "compound" and self._names_a_place(c) for c in noun.children)
+
+    def _names_a_place(self, token: Token) -> bool:
+        """Is the token (in) the name of a place that is no country: "the Mumbai attacks", "the Villavicencio
+        killings" happened there ("US strikes" are the United States' own)?"""
+        if token.ent_type_ not in ("GPE", "LOC", "FAC"):
+            return False
+        name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        term = self.knowledge.actor_terms.get(normalize_phrase(name.text if name is not None else token.text))
+        return term is None or term.kind not in ("country", "demonym", "organization")
 
     def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
         owner = self._owner_of_act(noun)
         if owner is not None:
             return owner, False
-        if noun.dep_ in ("nsubj", "ROOT") or (noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps) \
-                or self._undergone(noun):
-            return None, False  # (who acted "after the shooting" is not the subject of the sentence)
+        background = noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps
+        known_by_place = self._named_by_its_place(noun) and noun.head.lemma_ not in self.light_verbs
+        if noun.dep_ in ("nsubj", "ROOT") or background or self._undergone(noun) or known_by_place:
+            # (who acted "after the shooting" is not the subject of the sentence, nor who revived "the Geneva
+            # talks", an act known by its place; "X carried out the Mumbai attacks": X did)
+            return None, False
         if noun.head.i != noun.i:
             return self.subject_of(noun.head, depth + 1)
         return None, False

@@ -1429,6 +1429,7 @@ def test_a_forced_disappearance_is_no_coercion(coder):
 def test_an_act_known_by_its_place_was_done_there_not_by_it(coder):
     (carried,) = coder.code_text("Lashkar-e-Taiba carried out the Mumbai attacks.")
     assert _has(carried.actor, "PAK") and not _has(carried.actor, "IND")  # not Mumbai's attacks
+    assert [a.text for a in carried.actor] == ["Lashkar-e-Taiba"]  # whole, though the parser cut the name
     (talks,) = [e for e in coder.code_text("Lavrov suggested that the congress plan, like the Astana talks, is an "
                                            "attempt at reviving the stalled negotiations.") if e.cameo == "040"]
     assert not talks.actor  # who held them is not said: not Astana, not the plan

@@ -228,6 +228,11 @@ class ActorResolver:
         if span.text.count("(") > span.text.count(")") and end_tok.i + 1 < len(self.doc) \
                 and self.doc[end_tok.i + 1].text == ")":
             span = self.doc[start_tok.i:end_tok.i + 2]  # "the Lebanese Armed Forces (LAF)": close the bracket
+        # a name the dictionaries know is whole even where the parser cut it ("Lashkar - e - Taiba")
+        whole_end = max((ts.end for t in tokens if (ts := self.terms_at.get(t.i)) is not None
+                         and ts.start >= span.start), default=span.end)
+        if whole_end > span.end:
+            span = self.doc[span.start:whole_end]
         if self._is_group_reference(head, tokens) and self.memory.last_group:
             return list(self.memory.last_group)
         country = sector = code = None

@@ -1437,6 +1437,14 @@ def test_an_act_known_by_its_place_was_done_there_not_by_it(coder):
     assert _has(strikes.actor, "USA")
 
 
+def test_what_a_subject_is_is_not_what_it_did(all_events_coder):
+    (probe,) = all_events_coder.code_text("The trial is the result of a lengthy investigation dubbed Los Patrones.")
+    assert probe.cameo == "090" and not probe.actor  # the trial investigated nothing
+    # an attempt to act says nothing of who made it: no police assumed
+    (suppress,) = all_events_coder.code_text("The incident is yet another attempt to suppress growing awareness.")
+    assert suppress.cameo.startswith("17") and not suppress.actor
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

@@ -397,8 +397,10 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
             recipient_heads = [c for c in obliged.children if c.dep_ == "nsubj"]
         actors = self._resolve_doer(resolver, actor_head)
-        if not actors and pattern.implicit_actor and (passive or actor_head is None or actor_head.pos_ == "PRON"):
-            # "five persons were arrested", "we have arrested five persons" (by a speaker not named)
+        if not actors and pattern.implicit_actor and (passive or actor_head is None or actor_head.pos_ == "PRON") \
+                and not (actor_head is None and not passive and is_infinitive(anchor)):
+            # "five persons were arrested", "we have arrested five persons" (by a speaker not named); not
+            # "an attempt to suppress ...", whose doer is not told
             actors = [resolver.implicit(pattern.implicit_actor)]
         if not actors and cameo[:2] in FORCE_ROOTS and (passive or actor_head is None):
             actors = self._attacker_in_clause(resolver, anchor, attacks)

@@ -273,7 +273,9 @@ class TriggerFinder:
             return owner, False
         background = noun.dep_ == "pobj" and noun.head.lower_ in self.background_preps
         known_by_place = self._named_by_its_place(noun) and noun.head.lemma_ not in self.light_verbs
-        if noun.dep_ in ("nsubj", "ROOT") or background or self._undergone(noun) or known_by_place:
+        # ("the trial is the result of an investigation": what the subject is, not what it did)
+        predicate = noun.dep_ == "attr" and noun.head.lemma_ == "be"
+        if noun.dep_ in ("nsubj", "ROOT") or background or self._undergone(noun) or known_by_place or predicate:
             # (who acted "after the shooting" is not the subject of the sentence, nor who revived "the Geneva
             # talks", an act known by its place; "X carried out the Mumbai attacks": X did)
             return None, False

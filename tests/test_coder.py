@@ -1445,6 +1445,12 @@ def test_what_a_subject_is_is_not_what_it_did(all_events_coder):
     assert suppress.cameo.startswith("17") and not suppress.actor
 
 
+def test_what_is_blamed_on_someone_aims_at_them_and_a_price_charged_accuses_no_one(coder):
+    (blamed,) = coder.code_text("Police blamed the violence on gang members.")
+    assert blamed.cameo == "112" and [a.text for a in blamed.recipient] == ["gang members"]
+    assert not coder.code_text("Gangs charge $50 per kilo.")
+
+
 def test_who_is_taken_into_custody_is_the_target(coder):
     text = "kolkata police is likely to take ansari into custody after cid\u00e2\u20ac\u2122s investigations are over."
     custody = [e for e in coder.code_text(text) if e.cameo.startswith("173")]

@@ -769,6 +769,19 @@ def test_where_parties_act_together_is_only_the_venue(coder):
     assert _has(hosted.recipient, "EGY")
 
 
+def test_talks_by_telephone_are_a_phone_call_and_the_telephone_is_no_party(coder):
+    (call,) = coder.code_text("Putin held talks with Erdogan by telephone.")
+    assert call.cameo == "041" and call.mode == "phone" and _has(call.actor, "RUS") and _has(call.recipient, "TUR")
+
+
+def test_a_deployment_on_a_peacekeeping_mission_is_peacekeeping(coder):
+    (mission,) = coder.code_text("Nigeria on Saturday announced the deployment of 230 troops, including 19 officers, "
+                                 "to Liberia on a peacekeeping mission.")
+    assert mission.cameo == "074" and _has(mission.actor, "NGA") and _has(mission.recipient, "LBR")
+    (plain,) = coder.code_text("Nigeria announced the deployment of 230 troops to Liberia.")
+    assert plain.cameo == "150"
+
+
 def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
     events = coder.code_text("Farmers blocked the highway to show their disapproval of the government of Pakistan.")
     assert [(e.cameo, [a.country for a in e.recipient]) for e in events] == [("144", ["PAK"])]

@@ -132,8 +132,10 @@ class TriggerFinder:
                 + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None],
                 pattern.unless_object):
             return False  # "fight corruption", "crime fighting", "the gate was locked up", "a search for a solution"
-        if pattern.context and not _has_context(head, pattern.context):
-            return False
+        if pattern.context and not _has_context(head, pattern.context) and not (
+                head.dep_ == "dobj" and head.head.lemma_ in self.light_verbs
+                and _has_context(head.head, pattern.context, skip=("nsubj", "nsubjpass"))):
+            return False  # (the light verb carries the noun's phrases: "announced the deployment ... on a mission")
         if pattern.purpose and not any(is_purpose_clause(c) and c.lemma_.lower() in pattern.purpose
                                        for c in head.children):
             return False
@@ -244,7 +246,7 @@ class TriggerFinder:
         if owner is not None:
             return owner
         agent = prep_object(noun, "by")
-        if agent is not None:
+        if agent is not None and not self._is_means(agent):
             return agent
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
@@ -266,6 +268,12 @@ class TriggerFinder:
         name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         term = self.knowledge.actor_terms.get(normalize_phrase(name.text if name is not None else token.text))
         return term is None or term.kind not in ("country", "demonym", "organization")
+
+    def _is_means(self, noun: Token) -> bool:
+        """Does a "by" phrase name how, not who: "talks by telephone", "by force", "by decree"? A bare
+        singular common noun that is no actor word does ("by police" is who)."""
+        bare = not any(c.dep_ in ("det", "poss", "nummod", "compound") for c in noun.children)
+        return bare and noun.tag_ == "NN" and not {noun.lemma_.lower(), noun.lower_} & self.actor_words
 
     def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
         owner = self._owner_of_act(noun)
@@ -561,10 +569,10 @@ def _has_object(head: Token, words: list[str]) -> bool:
     return False
 
 
-def _has_context(head: Token, words: list[str]) -> bool:
+def _has_context(head: Token, words: list[str], skip: tuple[str, ...] = ()) -> bool:
     tokens = []
     for child in head.children:
-        if child.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "aux", "mark"):
+        if child.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "aux", "mark", *skip):
             continue  # (nor the "to" of an infinitive: "going to buy cosmetics" names no partner)
         tokens.extend(child.subtree)
     return _matches_words(tokens, words)

@@ -782,6 +782,12 @@ def test_a_deployment_on_a_peacekeeping_mission_is_peacekeeping(coder):
     assert plain.cameo == "150"
 
 
+def test_an_act_done_where_its_doers_were_sent_is_aimed_there(coder):
+    (probe,) = coder.code_text("France has sent seven military experts to Saudi Arabia to investigate the attacks on "
+                               "its oil facilities.")
+    assert probe.cameo == "090" and _has(probe.actor, "FRA") and _has(probe.recipient, "SAU")
+
+
 def test_a_blockade_or_riot_is_aimed_at_whom_its_purpose_names(coder):
     events = coder.code_text("Farmers blocked the highway to show their disapproval of the government of Pakistan.")
     assert [(e.cameo, [a.country for a in e.recipient]) for e in events] == [("144", ["PAK"])]

@@ -369,7 +369,10 @@ class EventCoderComponent:
         if is_purpose_clause(trig.head) and trig.head.dep_ in ("advcl", "xcomp"):
             # "summoned the ambassador to complain", "called Lavrov to discuss": the act of the purpose
             # clause is aimed at whom the act it serves was
-            recipient_heads += [c for c in trig.head.head.children if c.dep_ == "dobj" and resolver.is_actor_like(c)]
+            # ("sent experts to Saudi Arabia to investigate": where they were sent)
+            served = trig.head.head
+            recipient_heads += [c for c in served.children if c.dep_ == "dobj" and resolver.is_actor_like(c)]
+            recipient_heads += [o for o in [prep_object(served, "to")] if o is not None and resolver.is_actor_like(o)]
         if pattern.converse and not (passive and anchor.tag_ == "VBN"):
             # "received weapons from the government": the giver acts ("according to X": X states; the
             # passive of the clause it qualifies is not its own)

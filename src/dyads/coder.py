@@ -70,7 +70,7 @@ class EventCoderComponent:
         self.inability_adjectives = modality["inability_adjectives"]
         self.light_verbs = _verb_forms(modality["light_verbs"])
         self.condition_marks = modality["condition_marks"]
-        self.ultimatum_marks = set(modality["ultimatum_marks"])
+        self.ultimatum_marks = modality["ultimatum_marks"]
         self.background_preps = modality["background_preps"]
         self.partitives = modality["partitive_nouns"]
         self.place_nouns = modality["place_nouns"]
@@ -343,7 +343,7 @@ class EventCoderComponent:
             # a condition makes a hostile act promised a threat ("will attack if"), a cooperative one an offer
             # ("would collaborate if he became president"); an ultimatum makes any act a threat
             conditions = {m.lower_ for c in anchor.children if c.dep_ == "advcl"
-                          for m in c.children if m.dep_ == "mark"} & set(self.condition_marks)
+                          for m in c.children if m.dep_ == "mark"} & self.condition_marks
             threat = bool(conditions & self.ultimatum_marks) \
                 or (bool(conditions) and self.knowledge.code_info(cameo).quad_class >= 3)
             cameo = self.knowledge.recode_for("threaten" if threat else "intent", cameo) or cameo

@@ -1454,6 +1454,8 @@ def test_an_act_known_by_its_place_was_done_there_not_by_it(coder):
     assert not talks.actor  # who held them is not said: not Astana, not the plan
     (strikes,) = coder.code_text("US air strikes killed 20 militants.")  # a country's own
     assert _has(strikes.actor, "USA")
+    (sanctions,) = coder.code_text("UK sanctions on Russia took effect on Monday.")  # (a short capital form too)
+    assert _has(sanctions.actor, "GBR") and _has(sanctions.recipient, "RUS")
 
 
 def test_what_a_subject_is_is_not_what_it_did(all_events_coder):

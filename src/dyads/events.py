@@ -16,7 +16,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from .knowledge import EventPattern, Knowledge, normalize_phrase
+from .knowledge import EventPattern, Knowledge
+from .nlp import TERMS_KEY
 
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -265,8 +266,8 @@ class TriggerFinder:
         killings" happened there ("US strikes" are the United States' own)?"""
         if token.ent_type_ not in ("GPE", "LOC", "FAC"):
             return False
-        name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        term = self.knowledge.actor_terms.get(normalize_phrase(name.text if name is not None else token.text))
+        name = next((s for s in token.doc.spans.get(TERMS_KEY, []) if s.start <= token.i < s.end), None)
+        term = self.knowledge.term_named(name.text) if name is not None else None
         return term is None or term.kind not in ("country", "demonym", "organization")
 
     def _is_means(self, noun: Token) -> bool:

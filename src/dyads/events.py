@@ -153,6 +153,9 @@ class TriggerFinder:
             return _agent(head) or self._means_owner(head), True
         for child in head.children:
             if child.dep_ in SUBJECTS:
+                if head.lemma_ in self.force_verbs and self._names_act(child) \
+                        and (doer := dependent(child, "poss") or self._by_agent(child)) is not None:
+                    return doer, False  # "the attack by militants killed five": the militants did
                 return _relative_antecedent(child), False
         for child in head.children:  # "police firing" parsed as a gerund
             if child.dep_ == "compound" and child.lower_ in self.actor_words:
@@ -241,14 +244,16 @@ class TriggerFinder:
         return noun.lemma_.lower() in self.event_nouns or (
             after is not None and noun.pos_ == "NOUN" and after.tag_ == "VBG" and after.lower_ in self.event_nouns)
 
+    def _by_agent(self, noun: Token) -> Token | None:
+        """The doer a "by" phrase of an event noun names ("talks by telephone" name a means)."""
+        agent = prep_object(noun, "by")
+        return agent if agent is not None and not self._is_means(agent) else None
+
     def _owner_of_act(self, noun: Token) -> Token | None:
         """Who an event noun says acted: its possessor, its "by" phrase or a modifier that names an actor."""
-        owner = dependent(noun, "poss")
+        owner = dependent(noun, "poss") or self._by_agent(noun)
         if owner is not None:
             return owner
-        agent = prep_object(noun, "by")
-        if agent is not None and not self._is_means(agent):
-            return agent
         for child in noun.children:
             # "Israeli air strikes", "police firing": the modifier names who acted
             if child.dep_ in ("compound", "amod") and (child.ent_type_ in ("GPE", "NORP", "ORG")

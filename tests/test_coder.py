@@ -1713,3 +1713,17 @@ def test_an_act_named_by_the_subject_of_its_toll_is_one_event(coder, text, cameo
 def test_the_doer_of_an_act_named_by_the_subject_is_no_doer_of_its_failure(coder):
     events = coder.code_text("Police said they had to resort to firing after their attempts to disperse them failed.")
     assert not [e for e in events if e.cameo == "120" and _has(e.actor, None, "COP")], events
+
+
+@pytest.mark.parametrize("text, cameo, actors, target", [
+    # both sides shoot when they exchange fire
+    ("Indian and Pakistani troops exchanged fire across the Line of Control.", "190", {"IND", "PAK"}, None),
+    ("Police traded gunfire with the gang for two hours.", "190", {None}, "CRM"),
+    # a sum pledged is aid, and whom it is for may hang on what the sum is in
+    ("Germany pledged 500 million euros to Ukraine.", "033", {"DEU"}, "UKR"),
+    ("Germany pledged 500 million euros in aid to Ukraine.", "033", {"DEU"}, "UKR"),
+])
+def test_exchanges_of_fire_and_sums_pledged(coder, text, cameo, actors, target):
+    (event,) = [e for e in coder.code_text(text) if e.cameo == cameo]
+    assert {a.country for a in event.actor} == actors, event.actor
+    assert target is None or any(target in (r.code or "") for r in event.recipient), event.recipient

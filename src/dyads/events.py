@@ -313,14 +313,18 @@ class TriggerFinder:
         if (adjective := dependent(head, "acomp")) is not None:  # "is skeptical about the deal"
             places.append(adjective)
         obj = dependent(head, "dobj")
+        prep_places = []
         if obj is not None:
             # "expressed gratitude to Russia", "discussed the crisis with Jordan": the parser often
             # hangs the preposition on the object, or on its last conjunct ("launched artillery,
             # mortar and rocket fire against the camps")
             places.append(obj)
+            kind = prep_object(obj, "in")
+            if kind is not None and (obj.ent_type_ in ("MONEY", "QUANTITY") or dependent(obj, "nummod")):
+                prep_places.append(kind)  # "pledged 500 million euros in aid to Ukraine": on what the sum is
             while (obj := dependent(obj, "conj")) is not None:
                 places.append(obj)
-        prep_places = list(places)
+        prep_places = places + prep_places
         if head.dep_ == "conj" and head.pos_ == "NOUN" and head.head.pos_ == "NOUN":
             prep_places.append(head.head)  # "air and artillery strikes on the troops": it hangs on the first
         if head.dep_ == "dobj" and head.pos_ == "NOUN" and head.head.lemma_ in self.light_verbs:

@@ -1727,3 +1727,12 @@ def test_exchanges_of_fire_and_sums_pledged(coder, text, cameo, actors, target):
     (event,) = [e for e in coder.code_text(text) if e.cameo == cameo]
     assert {a.country for a in event.actor} == actors, event.actor
     assert target is None or any(target in (r.code or "") for r in event.recipient), event.recipient
+
+
+def test_who_killed_is_who_did_the_act_the_killing_happened_in(coder):
+    # the "by" agent of a passive "when" clause of force did the killing; a weapon there is no doer
+    (killed,) = coder.code_text("Five soldiers were killed when their convoy was ambushed by al-Shabaab fighters.")
+    assert _has(killed.actor, "SOM", "REB") and any(r.sector == "MIL" for r in killed.recipient), killed
+    killed = [e for e in coder.code_text("Two people were killed when their car was hit by a rocket.")
+              if any(r.sector == "CVL" for r in e.recipient)]
+    assert all(not e.actor for e in killed), killed

@@ -20,6 +20,7 @@ from .knowledge import EventPattern, Knowledge
 from .nlp import TERMS_KEY
 
 SUBJECTS = {"nsubj", "csubj"}
+NAMED_ACTORS = ("ORG", "NORP", "GPE", "PERSON")  # entity labels of names that can act
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 # How a verb without its own subject inherits one from the verb it hangs from.
 INHERIT_SUBJECT = {"xcomp", "conj", "advcl", "pcomp", "acomp"}
@@ -183,7 +184,7 @@ class TriggerFinder:
             if controller is not None:
                 return controller, False
         if depth == 0 and head.dep_ == "acl" and head.tag_ == "VBG" and dependent(head, "auxpass") is None \
-                and (head.head.lower_ in self.actor_words or head.head.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")):
+                and (head.head.lower_ in self.actor_words or head.head.ent_type_ in NAMED_ACTORS):
             # "police firing on the mob", "troops advancing on the town": the actor the participle describes
             # acts (a document does not: "issued a statement calling on X" is X's appeal; nor does one
             # reached through the participle: "people fleeing the fighting" do not fight)
@@ -235,6 +236,9 @@ class TriggerFinder:
                 subject = dependent(clause, "nsubj")
                 if subject is not None and subject.lower_ in self.actor_words:
                     return subject
+                agent = _agent(clause)  # "... when their convoy was ambushed by al-Shabaab fighters"
+                if agent is not None and (agent.lower_ in self.actor_words or agent.ent_type_ in NAMED_ACTORS):
+                    return agent
         return None
 
     def _names_act(self, noun: Token) -> bool:

@@ -1736,3 +1736,17 @@ def test_who_killed_is_who_did_the_act_the_killing_happened_in(coder):
     killed = [e for e in coder.code_text("Two people were killed when their car was hit by a rocket.")
               if any(r.sector == "CVL" for r in e.recipient)]
     assert all(not e.actor for e in killed), killed
+
+
+@pytest.mark.parametrize("text, cameo, actor, target", [
+    # summoning a foreign envoy is an official protest to the envoy's country
+    ("Turkey summoned the Swedish envoy over the Koran burning.", "114", "TUR", "SWE"),
+    # recalling one's own envoy downgrades relations with where the envoy serves; expelling one
+    # sends the sender's envoy home
+    ("The United States recalled its ambassador to Moscow for consultations.", "161", "USA", "RUS"),
+    ("Russia expelled ten US diplomats.", "166", "RUS", "USA"),
+])
+def test_diplomatic_protests_recalls_and_expulsions(coder, text, cameo, actor, target):
+    events = coder.code_text(text)
+    assert [e.cameo for e in events] == [cameo], events
+    assert _has(events[0].actor, actor) and any(r.country == target for r in events[0].recipient), events[0]

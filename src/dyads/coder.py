@@ -242,14 +242,15 @@ class EventCoderComponent:
     def _merge_repeats(events: list[Event]) -> list[Event]:
         """The same act told twice in a sentence, once with its target ("threatened to shell Iraqi towns
         in retaliation"; "started a hunger strike ... to protest Assad's failure"): one event, the better
-        ranked telling with the target of the other. Coded alike by one rule or through one framing verb
-        ("alleged that X helped to plan and carry out killings": one accusation of X), the better ranked."""
+        ranked telling with the target of the other. Between the same parties under one CAMEO root ("alleged
+        that X helped to plan and carry out killings": one accusation of X; "summoned the ambassador to
+        complain": one protest), the better ranked."""
         def act(e: Event) -> tuple:
             return e.sentence_index, e.cameo[:2], tuple(a.code for a in e.actor)
 
         best: dict[tuple, Event] = {}
         for e in sorted(events, key=lambda e: -e.confidence):
-            best.setdefault((*act(e), e.cameo, e.rule.split(">")[0], tuple(a.code or a.text for a in e.recipient)), e)
+            best.setdefault((*act(e), tuple(a.code or a.text for a in e.recipient)), e)
         kept = {id(e) for e in best.values()}
         events = [e for e in events if id(e) in kept]
         targeted: dict[tuple, Event] = {}

@@ -1750,3 +1750,12 @@ def test_diplomatic_protests_recalls_and_expulsions(coder, text, cameo, actor, t
     events = coder.code_text(text)
     assert [e.cameo for e in events] == [cameo], events
     assert _has(events[0].actor, actor) and any(r.country == target for r in events[0].recipient), events[0]
+
+
+def test_a_body_of_unnamed_country_does_not_act_on_the_state_it_is_assumed_from(coder):
+    # the only country named is the target state: the doer's country is unknown, not Yemen
+    (aid,) = coder.code_text("The Federal Foreign Office has provided 28 million euros to Yemen.")
+    assert aid.actor[0].sector == "GOV" and aid.actor[0].country is None and _has(aid.recipient, "YEM"), aid
+    # a state does act on its own people, and a domestic body on its people
+    (arrest,) = coder.code_text("Police arrested five Mexicans.")
+    assert _has(arrest.actor, "MEX", "COP"), arrest

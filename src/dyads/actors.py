@@ -61,14 +61,23 @@ class StoryMemory:
     # (country, sector) of the last actor named by each head noun of a sector term: what "the officer"
     # refers to after "a senior police officer"
     by_head: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
-    country_counts: Counter = field(default_factory=Counter)
+    # (start char, end char, country, weight) of each mention that tells what country the story is about
+    country_mentions: list[tuple[int, int, str, float]] = field(default_factory=list)
 
     @property
     def home_country(self) -> str | None:
         """The country the story is mostly about: default for unqualified state actors."""
-        if not self.country_counts:
+        return self.home_country_outside(None)
+
+    def home_country_outside(self, span: tuple[int, int] | None) -> str | None:
+        """The story's country, not counting the mentions inside ``span`` (start, end char)."""
+        counts: Counter = Counter()
+        for start, end, country, weight in self.country_mentions:
+            if span is None or not (span[0] <= start and end <= span[1]):
+                counts[country] += weight
+        if not counts:
             return None
-        (country, n), *rest = self.country_counts.most_common(2)
+        (country, n), *rest = counts.most_common(2)
         if rest and rest[0][1] == n:
             return None  # no clear focus
         return country
@@ -118,10 +127,10 @@ class ActorResolver:
                 self.terms_at[i] = span
             if term.country and term.kind in ("country", "demonym", "capital", "government") \
                     and doc[span.end:span.end + 2].text.lower() != "-based":  # "a UK-based group" is not about the UK
-                self.memory.country_counts[term.country] += 1
+                self.memory.country_mentions.append((span.start_char, span.end_char, term.country, 1))
             elif term.sector == "MED" and term.kind == "organization":
                 # a news outlet hints at the story's country ("told the times of india"), less than a name does
-                self.memory.country_counts[term.country] += 0.5
+                self.memory.country_mentions.append((span.start_char, span.end_char, term.country, 0.5))
         self.lower_cased = is_lower_cased(doc)
         self.person_at: dict[int, Span] = {}
         for ent in doc.ents:
@@ -350,6 +359,14 @@ class ActorResolver:
         if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
             self.memory.by_head[head.lemma_.lower()] = (country, sector)
         return [actor]
+
+    def is_a_state(self, actor: Actor) -> bool:
+        """Is the phrase just a state's name ("Yemen", "the United States"), not its people ("five Mexicans")
+        nor something of it ("Algeria's elections")?"""
+        span = self.doc.char_span(actor.start, actor.end) if actor.start is not None else None
+        term_span = self.terms_at.get(span.root.i) if span is not None else None
+        return term_span is not None and term_span.end_char == actor.end \
+            and self.term_of[term_span.start].kind in ("country", "capital", "government")
 
     def implicit(self, sector: str) -> Actor:
         """The unnamed doer of an act that only one kind of actor performs ("were arrested")."""

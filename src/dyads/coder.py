@@ -8,6 +8,7 @@ from the worker processes as plain records in ``doc.user_data``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 
 from spacy.language import Language
@@ -145,6 +146,7 @@ class EventCoderComponent:
                     e.confidence = round(min(e.confidence, best[e.sentence_index] - 0.01), 3)
                 events.append(e)
         events.sort(key=lambda e: e.trigger.start)
+        _home_not_from_a_counterpart_state(events, resolver)
         doc.user_data[ASSUMED_KEY] = sorted(resolver.assumed_country)
         return events
 
@@ -1062,6 +1064,24 @@ def _acts_named_by_subject(events: list[Event], triggers: list[Trigger], event_o
 def _specificity(cameo: str) -> int:
     """How narrowly a CAMEO code names an act: "1831" (suicide bombing) over "190" (fighting in general)."""
     return len(cameo) - cameo.endswith("0")
+
+
+def _home_not_from_a_counterpart_state(events: list[Event], resolver: ActorResolver) -> None:
+    """A body given the story's country by assumption does not act on that country as a whole: in "the
+    Federal Foreign Office provided aid to Yemen" the story names only the target state, so the doer's
+    country is not known. (A state does act on its own people: "Venezuela released political activists";
+    and a target that is someone or something in the country, "ordered the newspaper La Prensa to close",
+    "will boycott Algeria's elections", or what a statement is about, leaves the assumption standing.)"""
+    assumed, memory = resolver.assumed_country, resolver.memory
+    for event in events:
+        if event.cameo[:2] == "01":
+            continue
+        for i, actor in enumerate(event.actor):
+            state = next((r for r in event.recipient if r.country == actor.country and r.sector is None
+                          and resolver.is_a_state(r)), None)
+            if (actor.start, actor.end) in assumed and state is not None:
+                country = memory.home_country_outside((state.start, state.end))
+                event.actor[i] = replace(actor, country=country, code=actor_code(country, actor.sector, None))
 
 
 def _countries_from_places(events: list[Event], places: list[dict], assumed: set[tuple[int, int]]) -> None:

@@ -155,7 +155,7 @@ class TriggerFinder:
         for child in head.children:
             if child.dep_ in SUBJECTS:
                 if head.lemma_ in self.force_verbs and self._names_act(child) \
-                        and (doer := dependent(child, "poss") or self._by_agent(child)) is not None:
+                        and (doer := self._named_doer(child)) is not None:
                     return doer, False  # "the attack by militants killed five": the militants did
                 return _relative_antecedent(child), False
         for child in head.children:  # "police firing" parsed as a gerund
@@ -184,7 +184,7 @@ class TriggerFinder:
             if controller is not None:
                 return controller, False
         if depth == 0 and head.dep_ == "acl" and head.tag_ == "VBG" and dependent(head, "auxpass") is None \
-                and (head.head.lower_ in self.actor_words or head.head.ent_type_ in NAMED_ACTORS):
+                and self._can_act(head.head):
             # "police firing on the mob", "troops advancing on the town": the actor the participle describes
             # acts (a document does not: "issued a statement calling on X" is X's appeal; nor does one
             # reached through the participle: "people fleeing the fighting" do not fight)
@@ -237,7 +237,7 @@ class TriggerFinder:
                 if subject is not None and subject.lower_ in self.actor_words:
                     return subject
                 agent = _agent(clause)  # "... when their convoy was ambushed by al-Shabaab fighters"
-                if agent is not None and (agent.lower_ in self.actor_words or agent.ent_type_ in NAMED_ACTORS):
+                if agent is not None and self._can_act(agent):
                     return agent
         return None
 
@@ -248,14 +248,21 @@ class TriggerFinder:
         return noun.lemma_.lower() in self.event_nouns or (
             after is not None and noun.pos_ == "NOUN" and after.tag_ == "VBG" and after.lower_ in self.event_nouns)
 
-    def _by_agent(self, noun: Token) -> Token | None:
-        """The doer a "by" phrase of an event noun names ("talks by telephone" name a means)."""
+    def _can_act(self, token: Token) -> bool:
+        """Is the word an actor word or a name of someone who can act (not a weapon, not a document)?"""
+        return token.lower_ in self.actor_words or token.ent_type_ in NAMED_ACTORS
+
+    def _named_doer(self, noun: Token) -> Token | None:
+        """The doer an event noun names: its possessor or its "by" phrase ("talks by telephone" name a means)."""
+        owner = dependent(noun, "poss")
+        if owner is not None:
+            return owner
         agent = prep_object(noun, "by")
         return agent if agent is not None and not self._is_means(agent) else None
 
     def _owner_of_act(self, noun: Token) -> Token | None:
-        """Who an event noun says acted: its possessor, its "by" phrase or a modifier that names an actor."""
-        owner = dependent(noun, "poss") or self._by_agent(noun)
+        """Who an event noun says acted: its named doer or a modifier that names an actor."""
+        owner = self._named_doer(noun)
         if owner is not None:
             return owner
         for child in noun.children:
@@ -317,7 +324,7 @@ class TriggerFinder:
         if (adjective := dependent(head, "acomp")) is not None:  # "is skeptical about the deal"
             places.append(adjective)
         obj = dependent(head, "dobj")
-        prep_places = []
+        sum_kinds = []
         if obj is not None:
             # "expressed gratitude to Russia", "discussed the crisis with Jordan": the parser often
             # hangs the preposition on the object, or on its last conjunct ("launched artillery,
@@ -325,10 +332,10 @@ class TriggerFinder:
             places.append(obj)
             kind = prep_object(obj, "in")
             if kind is not None and (obj.ent_type_ in ("MONEY", "QUANTITY") or dependent(obj, "nummod")):
-                prep_places.append(kind)  # "pledged 500 million euros in aid to Ukraine": on what the sum is
+                sum_kinds.append(kind)  # "pledged 500 million euros in aid to Ukraine": on what the sum is
             while (obj := dependent(obj, "conj")) is not None:
                 places.append(obj)
-        prep_places = places + prep_places
+        prep_places = places + sum_kinds
         if head.dep_ == "conj" and head.pos_ == "NOUN" and head.head.pos_ == "NOUN":
             prep_places.append(head.head)  # "air and artillery strikes on the troops": it hangs on the first
         if head.dep_ == "dobj" and head.pos_ == "NOUN" and head.head.lemma_ in self.light_verbs:

@@ -1759,3 +1759,44 @@ def test_a_body_of_unnamed_country_does_not_act_on_the_state_it_is_assumed_from(
     # a state does act on its own people, and a domestic body on its people
     (arrest,) = coder.code_text("Police arrested five Mexicans.")
     assert _has(arrest.actor, "MEX", "COP"), arrest
+
+
+@pytest.mark.parametrize("text, actor, target", [
+    # the parser takes the participle for the main verb, the real one for a passive joined to it
+    ("The civilians imprisoned for acting against Moscow were released yesterday by Putin himself.",
+     [], ["The civilians"]),
+    # ... or for a clausal subject
+    ("Protesters detained by police on Monday were freed by a court.", ["police"], ["Protesters"]),
+])
+def test_a_participle_the_parser_took_for_the_main_verb_describes_who_underwent_it(coder, text, actor, target):
+    arrest = next(e for e in coder.code_text(text) if e.cameo == "173")
+    assert [a.text for a in arrest.actor if a.text] == actor
+    assert [a.text for a in arrest.recipient] == target
+    release = next(e for e in coder.code_text(text) if e.cameo == "0841")
+    assert [a.text for a in release.recipient][0].startswith(target[0])
+
+
+def test_the_participle_the_parser_took_for_the_main_verb_is_not_the_sentence_s_main_event(coder):
+    arrest, release = (next(e for e in coder.code_text(
+        "The civilians imprisoned for acting against Moscow were released yesterday by Putin himself.")
+        if e.cameo == code) for code in ("173", "0841"))
+    assert release.confidence > arrest.confidence
+
+
+@pytest.mark.parametrize("text, rule, actor, target", [
+    # "they" in "the assets they lost" is not the assets: a relative clause stands for its noun only
+    # through its relative pronoun
+    ("Israeli Prime Minister Benjamin Netanyahu met Russian President Vladimir Putin at the Kremlin, "
+     "where they discussed security in the Middle East with a focus on Iran.", "040.discuss", "ISR", "IRN"),
+    ("Iraqi militia groups said Thursday they will return weapons they seized from the Iraqi army.",
+     "171", "IRQ", "IRQ"),
+])
+def test_a_pronoun_subject_of_a_relative_clause_is_not_the_noun_it_describes(coder, text, rule, actor, target):
+    event = next(e for e in coder.code_text(text) if e.rule.startswith(rule))
+    assert _has(event.actor, actor) and _has(event.recipient, target), (event.actor, event.recipient)
+
+
+def test_them_acted_on_is_not_the_state_that_speaks(coder):
+    expel = next(e for e in coder.code_text("Kenya said the refugees would be safe, but police later expelled them.")
+                 if e.cameo == "174")
+    assert _has(expel.actor, "KEN", "COP") and not _has(expel.recipient, "KEN"), expel.recipient

@@ -446,7 +446,9 @@ class ActorResolver:
         for anc in tok.ancestors:
             # "organizations which continue their attacks": inside a relative clause the pronoun
             # refers to the noun the clause describes
-            if anc.dep_ == "relcl" and anc.head.pos_ in ("NOUN", "PROPN"):
+            # (not "assets they lost", whose subject is the pronoun itself: the noun is what they lost)
+            if anc.dep_ == "relcl" and anc.head.pos_ in ("NOUN", "PROPN") and any(
+                    c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in anc.children):
                 return self.resolve(anc.head)
             if anc.i in own_clause:
                 # "Trump called Erdogan and urged him to ...": an object pronoun that is not reflexive is
@@ -463,6 +465,9 @@ class ActorResolver:
             if subject is not None:
                 named = self.resolve(subject)
                 found = [a for a in named if a.is_resolved]
+                if lower in PLURAL_PRONOUNS and tok.dep_ in OBJECT_DEPS and len(found) == 1 \
+                        and self.is_a_state(found[0]):
+                    break  # "Kenya said ... police expelled them": a state acted on is "it", not "them"
                 if found and (lower not in SINGULAR_PRONOUNS or len(found) == 1):
                     return found
                 if not found and len(named) == 1 and subject.pos_ in ("NOUN", "PROPN") \

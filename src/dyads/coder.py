@@ -23,6 +23,7 @@ from .events import (
     TriggerFinder,
     dependent,
     is_infinitive,
+    is_misparsed_reduced_relative,
     is_purpose_clause,
     passive_subjects,
     prep_object,
@@ -760,8 +761,8 @@ class EventCoderComponent:
                     negated: bool, hypothetical: bool) -> float:
         """How sure the coder is that this is the sentence's event, as coded: the pattern's prior,
         resolved participants, and whether the trigger is in the main clause."""
-        main = head.dep_ == "ROOT" or all(
-            t.dep_ in ("ROOT", "ccomp", "conj", "xcomp", "parataxis") for t in [head, *head.ancestors])
+        main = not is_misparsed_reduced_relative(head) and (head.dep_ == "ROOT" or all(
+            t.dep_ in ("ROOT", "ccomp", "conj", "xcomp", "parataxis") for t in [head, *head.ancestors]))
         score = 0.1 + 0.45 * weight
         score += 0.15 if any(a.is_resolved for a in actors) else 0.0
         score += 0.05 if any(a.is_resolved for a in recipients) else 0.0

@@ -150,7 +150,7 @@ class TriggerFinder:
             return None, False
         if head.pos_ in ("NOUN", "PROPN"):
             return self._noun_actor(head, depth)
-        if _is_elided_passive(head):
+        if _is_elided_passive(head) or is_misparsed_reduced_relative(head):
             return _agent(head) or self._means_owner(head), True
         for child in head.children:
             if child.dep_ in SUBJECTS:
@@ -492,11 +492,30 @@ def _is_elided_passive(verb: Token) -> bool:
             and any(c.dep_ in SUBJECTS for c in verb.children))
 
 
+def is_misparsed_reduced_relative(verb: Token) -> bool:
+    """"The civilians imprisoned for protesting were released", "protesters detained by police were
+    freed": a participle describing the subject, which the parser takes for the main verb (the real one
+    is then a passive joined to it with no "and" and no subject) or for a clausal subject. The noun
+    undergoes the act."""
+    subject = dependent(verb, "nsubj")
+    if subject is None or verb.tag_ not in ("VBD", "VBN") or subject.right_edge.i + 1 != verb.i:
+        return False
+    if verb.dep_ == "csubjpass":
+        return verb.tag_ == "VBN"
+    if verb.dep_ != "ROOT" or any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in verb.children):
+        return False
+    # the passive follows the participle's own modifiers, with no comma or "and" between
+    return any(c.dep_ == "conj" and dependent(c, "auxpass") is not None
+               and not any(s.dep_ in SUBJECTS or s.dep_ in PASSIVE_SUBJECTS for s in c.children)
+               and not any(t.pos_ in ("PUNCT", "CCONJ") for t in verb.doc[verb.i + 1:c.i])
+               for c in verb.children)
+
+
 def passive_subjects(verb: Token) -> list[Token]:
     """The grammatical subjects of a passive verb, or the noun a passive participle describes."""
     if is_passive_participle(verb):
         return [verb.head]
-    if _is_elided_passive(verb):
+    if _is_elided_passive(verb) or is_misparsed_reduced_relative(verb):
         return [c for c in verb.children if c.dep_ in SUBJECTS]
     subjects = [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
     if not subjects and _passive_sharing_a_subject(verb) and not any(c.dep_ in SUBJECTS for c in verb.children):

@@ -1147,7 +1147,7 @@ def test_an_object_pronoun_is_not_its_own_clauses_subject(coder):
 def test_a_restriction_on_an_area_is_aimed_at_the_place(coder, geo_coder):
     # the gazetteer tells the country of a place the dictionaries do not know
     (lifted,) = geo_coder.code_text("Sudan's government on Sunday lifted a state of emergency in West Darfur State.")
-    assert lifted.cameo == "081" and [(a.text, a.country) for a in lifted.recipient] == [("West Darfur State", "SDN")]
+    assert lifted.cameo == "0814" and [(a.text, a.country) for a in lifted.recipient] == [("West Darfur State", "SDN")]
     (siege,) = coder.code_text("Bolivian President Evo Morales declared a state of siege in Pando.")
     assert siege.cameo == "1724" and [a.text for a in siege.recipient] == ["Pando"]
     (law,) = coder.code_text("The army declared martial law in the town on Tuesday.")
@@ -1800,3 +1800,13 @@ def test_them_acted_on_is_not_the_state_that_speaks(coder):
     expel = next(e for e in coder.code_text("Kenya said the refugees would be safe, but police later expelled them.")
                  if e.cameo == "174")
     assert _has(expel.actor, "KEN", "COP") and not _has(expel.recipient, "KEN"), expel.recipient
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("Police lifted the curfew in Srinagar on Monday.", "0813"),
+    ("The government lifted the state of emergency in the capital.", "0814"),
+    ("Authorities lifted the ban on rallies.", "081"),
+])
+def test_easing_a_curfew_or_an_emergency_has_its_own_code_and_is_a_concession(coder, text, cameo):
+    (event,) = [e for e in coder.code_text(text) if e.cameo.startswith("08")]
+    assert event.cameo == cameo and event.event_type == "CONCEDE", (event.cameo, event.event_type)

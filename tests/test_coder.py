@@ -1810,3 +1810,12 @@ def test_them_acted_on_is_not_the_state_that_speaks(coder):
 def test_easing_a_curfew_or_an_emergency_has_its_own_code_and_is_a_concession(coder, text, cameo):
     (event,) = [e for e in coder.code_text(text) if e.cameo.startswith("08")]
     assert event.cameo == cameo and event.event_type == "CONCEDE", (event.cameo, event.event_type)
+
+
+def test_who_is_sent_to_do_something_is_not_its_target(coder):
+    """"sent troops to distribute supplies in Somalia": the troops distribute, Somalia receives."""
+    (aid,) = [e for e in coder.code_text("The U.S. has offered to send up to 30,000 troops to distribute supplies in "
+                                         "Somalia.") if e.cameo == "070"]
+    assert [a.country for a in aid.recipient] == ["SOM"], aid.recipient
+    (protest,) = [e for e in coder.code_text("Iran summoned the British ambassador to protest.") if e.cameo == "140"]
+    assert _has(protest.recipient, "GBR"), protest.recipient

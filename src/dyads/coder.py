@@ -81,6 +81,7 @@ class EventCoderComponent:
         self.pressure_nouns = modality["pressure_nouns"]
         self.background_nouns = modality["background_nouns"]
         self.mishaps = modality["mishaps"]
+        self.sending_verbs = modality["sending_verbs"]
         self.issuing_verbs = modality["issuing_verbs"]
         self.halt_nouns = modality["halt_nouns"]
         self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
@@ -378,7 +379,8 @@ class EventCoderComponent:
             # clause is aimed at whom the act it serves was
             # ("sent experts to Saudi Arabia to investigate": where they were sent)
             served = trig.head.head
-            recipient_heads += [c for c in served.children if c.dep_ == "dobj" and resolver.is_actor_like(c)]
+            if served.lemma_ not in self.sending_verbs:
+                recipient_heads += [c for c in served.children if c.dep_ == "dobj" and resolver.is_actor_like(c)]
             recipient_heads += [o for o in [prep_object(served, "to")] if o is not None and resolver.is_actor_like(o)]
         if pattern.converse and not (passive and anchor.tag_ == "VBN"):
             # "received weapons from the government": the giver acts ("according to X": X states; the

@@ -1819,3 +1819,17 @@ def test_who_is_sent_to_do_something_is_not_its_target(coder):
     assert [a.country for a in aid.recipient] == ["SOM"], aid.recipient
     (protest,) = [e for e in coder.code_text("Iran summoned the British ambassador to protest.") if e.cameo == "140"]
     assert _has(protest.recipient, "GBR"), protest.recipient
+
+
+@pytest.mark.parametrize("text, cameo, actor, target", [
+    ("Three soldiers were killed in a suicide bombing in Kabul.", "1831", None, "Three soldiers"),
+    ("Irish nationalist guerrillas wounded two British soldiers in a bomb attack on Thursday.", "183",
+     "Irish nationalist guerrillas", "two British soldiers"),
+])
+def test_an_act_that_killed_or_wounded_in_another_is_one_event(coder, text, cameo, actor, target):
+    """"were killed in a suicide bombing": the killing is what the bombing did, one act, coded by its
+    more specific name, with the verb's target."""
+    force = [e for e in coder.code_text(text) if e.quad_class == 4]
+    assert [e.cameo for e in force] == [cameo], [(e.cameo, e.rule) for e in force]
+    assert [a.text for a in force[0].actor if a.text] == ([actor] if actor else [])
+    assert [a.text for a in force[0].recipient] == [target]

@@ -1042,14 +1042,17 @@ class Coder:
 
 
 def _acts_named_by_subject(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:
-    """"A suicide bombing by the Taliban killed 12 policemen": the verb tells what the act its subject
-    names did. One event: the more specific of the two codes, with the verb's target and its subject as
-    the doer unless only the noun names one ("the attack by militants")."""
+    """"A suicide bombing by the Taliban killed 12 policemen", "three soldiers were killed in a suicide
+    bombing": the verb tells what the act its subject, or the act it happened in, did. One event: the more
+    specific of the two codes, with the verb's target and its subject as the doer unless only the noun
+    names one ("the attack by militants")."""
     by_head = {t.head.i: t for t in triggers}
     dropped: set[int] = set()
     for verb in triggers:
         subject = dependent(verb.head, "nsubj")
-        noun = by_head.get(subject.i) if subject is not None else None
+        means = [o for p in verb.head.children if p.dep_ == "prep" and p.lower_ in ("in", "during")
+                 for o in p.children if o.dep_ == "pobj"]
+        noun = next((by_head[t.i] for t in [subject, *means] if t is not None and t.i in by_head), None)
         if noun is None or verb.pattern.cameo[:2] not in FORCE_ROOTS or noun.pattern.cameo[:2] not in FORCE_ROOTS:
             continue
         told, named = event_of.get(verb.head.i), event_of.get(noun.head.i)

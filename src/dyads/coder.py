@@ -125,7 +125,7 @@ class EventCoderComponent:
                     speakers.append(event)
                 else:
                     events.append(event)
-        events = _acts_named_by_subject(events, triggers, event_of)
+        events = _one_act_told_twice(events, triggers, event_of)
         # A sentence that reports nothing else is about the event its noun names ("Fresh clashes in Kiev").
         covered = {e.sentence_index for e in events}
         for trig in mentions:
@@ -906,7 +906,7 @@ def _nouns_inside_verbs(triggers: list[Trigger], light_verbs: set[str]) -> set[i
             inside.add(trig.head.head.i)
             continue
         if trig.head.dep_ == "nsubj" and trig.pattern.cameo[:2] in FORCE_ROOTS:
-            continue  # "a suicide bombing killed 12": one act told twice, merged by _acts_named_by_subject
+            continue  # "a suicide bombing killed 12": one act told twice, merged by _one_act_told_twice
         node = trig.head
         for _ in range(3):  # noun -> (preposition ->) verb
             node = node.head
@@ -1041,7 +1041,7 @@ class Coder:
         _countries_from_places(events, places, {tuple(s) for s in doc.user_data.get(ASSUMED_KEY, [])})
 
 
-def _acts_named_by_subject(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:
+def _one_act_told_twice(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:
     """"A suicide bombing by the Taliban killed 12 policemen", "three soldiers were killed in a suicide
     bombing": the verb tells what the act its subject, or the act it happened in, did. One event: the more
     specific of the two codes, with the verb's target and its subject as the doer unless only the noun

@@ -1833,3 +1833,10 @@ def test_an_act_that_killed_or_wounded_in_another_is_one_event(coder, text, came
     assert [e.cameo for e in force] == [cameo], [(e.cameo, e.rule) for e in force]
     assert [a.text for a in force[0].actor if a.text] == ([actor] if actor else [])
     assert [a.text for a in force[0].recipient] == [target]
+
+
+def test_a_conjunct_inside_the_first_conjunct_s_phrase_is_not_a_second_participant(coder):
+    """"leaders and members of a rebel group", parsed with "of a rebel group" on "leaders": the first
+    phrase spans the second conjunct, which is then no participant of its own."""
+    (release,) = coder.code_text("Ethiopia released some 74 political leaders and members of a tiny rebel group.")
+    assert [a.text for a in release.recipient] == ["some 74 political leaders and members of a tiny rebel group"]

@@ -158,6 +158,11 @@ class ActorResolver:
             found = self._resolve_one(h, shared_country)
             if found and shared_country is None and found[0].country and h.i == head.i:
                 shared_country = found[0].country
+            if h.i != head.i and found and all(any(
+                    a.start is not None and f.start is not None and a.start <= f.start and f.end <= a.end
+                    and f.country in (None, a.country) for a in actors) for f in found):
+                continue  # "leaders and members of a rebel group" parsed with the complement on "leaders":
+                # the first phrase already spans the second (and says no less of it)
             actors.extend(found)
             actors.extend(self._coordinated_modifiers(h, found))
         return actors

@@ -95,3 +95,30 @@ def test_bad_input_is_set_aside_and_the_rest_is_coded(tmp_path):
     assert all(r["reason"] for r in reasons)
     coded = duckdb.connect(str(db), read_only=True).execute("SELECT doc_id FROM stories ORDER BY 1").fetchall()
     assert [d for (d,) in coded] == ["good", "ok-1"]
+
+
+def test_a_story_the_coder_fails_on_is_set_aside_and_the_rest_is_coded(tmp_path, monkeypatch):
+    """A bug met on one story (here made to happen) is reported like bad input; the batch goes on."""
+    from dyads.coder import EventCoderComponent
+
+    code_doc = EventCoderComponent.code_doc
+
+    def failing(self, doc, doc_id, story_date):
+        if "Kalimantan" in doc.text:
+            raise ValueError("a bug met on this story")
+        return code_doc(self, doc, doc_id, story_date)
+
+    monkeypatch.setattr(EventCoderComponent, "code_doc", failing)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "fails", "text": "Police arrested ten loggers in Kalimantan."},
+        {"id": "fine", "text": "Turkey accused Greece of violating its airspace."},
+    ]) + "\n", encoding="utf-8")
+    rejects, db = tmp_path / "rejects.jsonl", tmp_path / "x.duckdb"
+    result = runner.invoke(app, ["code", str(batch), "--db", str(db), "--rejects", str(rejects), "--no-geocode"])
+    assert result.exit_code == EXIT_REJECTED, result.output
+    (reject,) = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert reject["id"] == "fails" and reject["source"].endswith("batch.jsonl:1")
+    assert "ValueError: a bug met on this story" in reject["reason"]
+    coded = duckdb.connect(str(db), read_only=True).execute("SELECT doc_id FROM stories").fetchall()
+    assert coded == [("fine",)]

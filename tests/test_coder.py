@@ -1840,3 +1840,43 @@ def test_a_conjunct_inside_the_first_conjunct_s_phrase_is_not_a_second_participa
     phrase spans the second conjunct, which is then no participant of its own."""
     (release,) = coder.code_text("Ethiopia released some 74 political leaders and members of a tiny rebel group.")
     assert [a.text for a in release.recipient] == ["some 74 political leaders and members of a tiny rebel group"]
+
+
+def test_a_subject_that_is_only_punctuation_does_not_stop_the_coder(coder):
+    """Mis-decoded no-break spaces ("Â") that the parser takes for a subject (a story of the India dev gold
+    once made the coder fail)."""
+    text = ("related stories:\u00c2 parsi boy lost in riots still missing\u00c2 train attack not pre-meditated: "
+            "post\u00c2 judge appointed for inquiry into riots")
+    assert isinstance(coder.code_text(text), list)
+
+
+def test_a_story_the_coder_fails_on_raises_a_clear_error(coder, monkeypatch):
+    from dyads.coder import CodingError, EventCoderComponent
+
+    def failing(self, doc, doc_id, story_date):
+        raise ValueError("a bug met on this story")
+
+    monkeypatch.setattr(EventCoderComponent, "code_doc", failing)
+    with pytest.raises(CodingError, match="story broken: .*ValueError: a bug met on this story"):
+        coder.code_text("Police arrested ten loggers.", doc_id="broken")
+
+
+@pytest.mark.parametrize("text, cameo, not_country", [
+    # a "pro-" or "-backed" country names a side taken, not the actor's own country
+    ("The Malaysia Airlines Boeing 777 flight MH17 was blown up over Eastern Ukraine by a sophisticated BAK "
+     "surface-to-air missile believed to be fired by pro-Russia rebels.", "183", "RUS"),
+    ("Iranian-backed militias attacked US troops in Iraq.", "180", "IRN"),
+])
+def test_a_side_taken_is_not_the_actor_s_country_and_a_weapon_s_user_is_the_doer(geo_coder, text, cameo, not_country):
+    event = next(e for e in geo_coder.code_text(text) if e.cameo == cameo)
+    assert [a.sector for a in event.actor] in (["REB"], ["UAF"]), event.actor
+    assert not _has(event.actor, not_country), event.actor
+
+
+def test_a_participle_set_off_by_commas_describes_who_underwent_it(coder):
+    """"the fishermen, held captive in Libya, have been freed": the fishermen held no one."""
+    events = coder.code_text("Eighteen Italian fishermen, held captive in Libya for more than 100 days, have been "
+                             "freed by Libya forces.")
+    assert not any(_has(e.actor, "ITA") for e in events), [(e.cameo, e.actor) for e in events]
+    (release,) = [e for e in events if e.cameo == "0841"]
+    assert _has(release.actor, "LBY") and _has(release.recipient, "ITA")

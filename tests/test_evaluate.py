@@ -19,6 +19,7 @@ from dyads.evaluate import (
     limit_stories,
     load_gold,
     rebuild_documents,
+    run_evaluation,
     score_predictions,
     stories_for_gold,
 )
@@ -422,3 +423,19 @@ def test_cli_bad_input_is_one_line_error(tmp_path):
         message = result.stderr.strip()
         assert message.startswith("error:") and "\n" not in message
         assert "Traceback" not in result.output
+
+
+@needs_gold
+def test_stories_the_coder_fails_on_are_reported_and_scored_as_coded_with_no_event():
+    class FailsOnTheFirstStory:  # the contract of dyads.coder.Coder.code
+        def code(self, stories, on_failure=None):
+            for i, story in enumerate(stories):
+                if i == 0:
+                    on_failure(story, "the coder failed on this story (ValueError: a bug)")
+                    continue
+                yield story, []
+
+    result = run_evaluation([DEV / "plover-gsr.gold.jsonl"], limit=3, coder=FailsOnTheFirstStory())
+    (failure,) = result.report["_run"]["failed"]
+    assert failure["id"] == load_gold(DEV / "plover-gsr.gold.jsonl")[0]["id"] and "ValueError" in failure["reason"]
+    assert result.report["plover-gsr"]["metrics"]["event_type"]["gold"] == 3

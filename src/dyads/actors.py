@@ -9,6 +9,7 @@ Sergey Lavrov") is remembered, so a later bare "Lavrov" resolves too; pronouns a
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -46,6 +47,10 @@ ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "pobj", "conj"}
 # People who speak or act for a body named after them: their code is the body's.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "representative",
                 "member", "head", "chief", "source", "statement", "envoy", "delegate", "delegation"}
+# "Iranian-backed militias": the country backs them, it is not theirs
+SIDE_TAKING_SUFFIX = re.compile(r"-(\w+)")
+SIDE_TAKING_PARTICIPLES = {"backed", "sponsored", "supported", "funded", "financed", "armed", "allied", "aligned",
+                           "trained", "inspired"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 
 
@@ -117,8 +122,9 @@ class ActorResolver:
             term = term_lookup(span)
             if term is not None and term.kind == "person":
                 term = knowledge.person_role(term, story_date)  # the office held on the story's date
-            if term is None:
-                continue
+            if term is None or (term.kind in ("country", "demonym", "capital", "government")
+                                and names_a_side_taken(doc.text, span.start_char, span.end_char)):
+                continue  # "pro-Russia rebels", "Iranian-backed militias" are not Russian nor Iranian
             if term.kind == "person" and len(span) == 1 and _inside_another_name(
                     span, knowledge.name_words.get(normalize_phrase(term.phrase), frozenset())):
                 continue  # "Howard Cotto" is not John Howard, nor "Arturo Chavez" Hugo Chavez
@@ -588,6 +594,14 @@ def _inside_another_name(span: Span, own_words: frozenset[str]) -> bool:
             and after.is_title and after.is_alpha and after.lower_ not in own_words) or (
         before is not None and span[0].ent_iob_ == "I" and span[0].ent_type_ == "PERSON"
         and before.is_title and before.is_alpha and before.lower_ not in own_words)
+
+
+def names_a_side_taken(text: str, start: int, end: int) -> bool:
+    """Does the country named at text[start:end] name whom the phrase supports or opposes, or who backs
+    it ("pro-Russia", "anti-American", "Iranian-backed"), rather than its own country?"""
+    after = SIDE_TAKING_SUFFIX.match(text, end)
+    return text[max(0, start - 5):start].lower().endswith(("pro-", "anti-")) or (
+        after is not None and after[1].lower() in SIDE_TAKING_PARTICIPLES)
 
 
 def _is_list_member(token: Token) -> bool:

@@ -101,6 +101,13 @@ def code(
             else:
                 yield item
 
+    def set_aside(story: Story, reason: str) -> None:
+        """A story the coder failed on is rejected like bad input: reported, and the batch goes on."""
+        reject = Reject(source=story.origin or story.id, id=story.id, reason=reason)
+        rejected.append(reject)
+        write_rejects([reject], rejects)
+        err.print(format_reject(reject), markup=False, highlight=False)
+
     records: list[dict] = []
     n_stories = 0
     event_store = Store(db) if store else None
@@ -108,7 +115,7 @@ def code(
         with _progress() as progress:
             task = progress.add_task("coding", total=None)
             batch: list = []
-            for story, events in coder.code(stories()):
+            for story, events in coder.code(stories(), on_failure=set_aside):
                 n_stories += 1
                 records.extend(e.to_record() for e in events)
                 batch.append((story, events))

@@ -7,14 +7,14 @@ from the worker processes as plain records in ``doc.user_data``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .actors import REFLEXIVE_PRONOUNS, ActorResolver, actor_code
+from .actors import REFLEXIVE_PRONOUNS, ActorResolver, actor_code, names_a_side_taken
 from .dates import resolve_date
 from .events import (
     FORCE_ROOTS,
@@ -34,6 +34,7 @@ from .models import Span as TextSpan
 from .nlp import load_pipeline
 
 EVENTS_KEY = "dyads_events"
+FAILURE_KEY = "dyads_failure"  # why the coder failed on a story (a bug to report, not bad input)
 ASSUMED_KEY = "dyads_assumed_country"  # spans whose country is the story's, assumed (a place may correct it)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told as fact
@@ -90,7 +91,12 @@ class EventCoderComponent:
         story = getattr(doc, "_context", None)
         doc_id = getattr(story, "id", None) or "doc"
         story_date: date | None = getattr(story, "date", None)
-        events = self.code_doc(doc, doc_id, story_date)
+        try:
+            events = self.code_doc(doc, doc_id, story_date)
+        except Exception as exc:  # noqa: BLE001 -- one story's failure must not stop the batch (in a worker
+            # process it would leave ``nlp.pipe`` waiting): it is told to ``Coder.code``'s caller instead
+            doc.user_data[FAILURE_KEY] = f"the coder failed on this story ({type(exc).__name__}: {exc})"
+            events = []
         doc.user_data[EVENTS_KEY] = [_to_wire(e) for e in events]
         return doc
 
@@ -1010,11 +1016,20 @@ class Coder:
     def knowledge(self) -> Knowledge:
         return self.nlp.get_pipe("dyads_events").knowledge
 
-    def code(self, stories: Iterable[Story]) -> Iterator[tuple[Story, list[Event]]]:
-        """(story, events) for each story, in input order."""
+    def code(self, stories: Iterable[Story], on_failure: Callable[[Story, str], None] | None = None
+             ) -> Iterator[tuple[Story, list[Event]]]:
+        """(story, events) for each story, in input order. A story the coder fails on is passed to
+        ``on_failure`` (story, reason) and skipped, the rest are coded; without ``on_failure`` it raises
+        :class:`CodingError`."""
         pairs = ((story.text, story) for story in stories)
         for doc, story in self.nlp.pipe(pairs, as_tuples=True, n_process=self.n_process,
                                         batch_size=self.batch_size):
+            failure = doc.user_data.get(FAILURE_KEY)
+            if failure is not None:
+                if on_failure is None:
+                    raise CodingError(story.id, failure)
+                on_failure(story, failure)
+                continue
             events = [_from_wire(r) for r in doc.user_data.get(EVENTS_KEY, [])]
             if self.geocode and events:
                 self._locate(story, doc, events)
@@ -1038,7 +1053,16 @@ class Coder:
                             if a.country and len(a.country) == 3})
         places = self._places.resolve(story.text, spans, context_countries=countries)
         self._places.locate_events(story.text, events, places)
-        _countries_from_places(events, places, {tuple(s) for s in doc.user_data.get(ASSUMED_KEY, [])})
+        _countries_from_places(events, places, {tuple(s) for s in doc.user_data.get(ASSUMED_KEY, [])}, story.text)
+
+
+class CodingError(RuntimeError):
+    """The coder failed on a story: which one, and why."""
+
+    def __init__(self, story_id: str, reason: str):
+        super().__init__(f"story {story_id}: {reason}")
+        self.story_id = story_id
+        self.reason = reason
 
 
 def _one_act_told_twice(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:
@@ -1090,13 +1114,16 @@ def _home_not_from_a_counterpart_state(events: list[Event], resolver: ActorResol
                 event.actor[i] = replace(actor, country=country, code=actor_code(country, actor.sector, None))
 
 
-def _countries_from_places(events: list[Event], places: list[dict], assumed: set[tuple[int, int]]) -> None:
+def _countries_from_places(events: list[Event], places: list[dict], assumed: set[tuple[int, int]],
+                           text: str) -> None:
     """An actor named after a place the dictionaries do not know ("Darfur rebels", "the government of
     Sindh province") belongs to the country the gazetteer puts that place in, also over the story's
     country the coder assumed for it (``assumed``: "Kolkata police" in a story about the US); a material
     conflict act (protest, coercion, assault) with no named target is directed at the country where it
     happens."""
-    located = [p for p in places if p.get("country") and p.get("feature")]  # (not "approximate" ones)
+    # (not "approximate" places, nor a side taken: "pro-Russia rebels" are not Russian)
+    located = [p for p in places if p.get("country") and p.get("feature")
+               and not names_a_side_taken(text, p["start"], p["end"])]
     for event in events:
         loc = event.location
         # "hundreds of thousands of people blocked streets in Hong Kong": a doer of no stated nationality

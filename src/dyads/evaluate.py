@@ -823,11 +823,19 @@ def limit_stories(records: list[dict], limit: int | None) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------------------- running
-def code_stories(stories: list[Story], coder: Any, progress: Callable[[int], None] | None = None
-                 ) -> list[dict]:
-    """Event records of the stories, coded by ``coder`` (a ``dyads.coder.Coder``)."""
+def code_stories(stories: list[Story], coder: Any, progress: Callable[[int], None] | None = None,
+                 failed: list[dict] | None = None) -> list[dict]:
+    """Event records of the stories, coded by ``coder`` (a ``dyads.coder.Coder``); the stories it fails
+    on are appended to ``failed`` ({"id", "reason"}) and scored as coded with no event."""
     records = []
-    for story, events in coder.code(stories):
+
+    def note(story: Story, reason: str) -> None:
+        if failed is not None:
+            failed.append({"id": story.id, "reason": reason})
+        if progress is not None:
+            progress(1)
+
+    for story, events in coder.code(stories, on_failure=note):
         for event in events:
             record = event.to_record()
             record["doc_id"] = story.id
@@ -869,20 +877,21 @@ def run_evaluation(gold_paths: Sequence[Path], *, limit: int | None = None, wors
             stories += file_stories
             inputs[str(path)] = origin
     started = time.perf_counter()
+    failed: list[dict] = []
     if predictions is None:
         if coder is None:
             from .coder import Coder  # the coder loads spaCy: only when there is something to code
 
             coder = Coder(n_process=n_process)  # as `dyads code` does: places give actors their countries
         tick = progress(len(stories)) if progress is not None else None
-        predictions = code_stories(stories, coder, tick)
+        predictions = code_stories(stories, coder, tick, failed)
     seconds = time.perf_counter() - started
     report = score_predictions(gold, predictions)
     for dataset, extra in diagnose(gold, predictions, worst).items():
         report[dataset].update(extra)
     report["_run"] = {"gold_files": [str(p) for p in gold_paths], "inputs": inputs,
                       "stories_coded": len(stories), "events": len(predictions),
-                      "seconds": round(seconds, 2), "limit": limit}
+                      "seconds": round(seconds, 2), "limit": limit, "failed": failed}
     return Evaluation(report=report, predictions=predictions)
 
 
@@ -955,6 +964,9 @@ def render_report(report: dict, console: Any) -> None:
     if run.get("stories_coded"):
         line += f"; coded {run['stories_coded']} stories in {run['seconds']:.1f} s"
     console.print(line, highlight=False)
+    for failure in run.get("failed", []):  # (scored as coded with no event)
+        console.print(f"the coder failed on story {failure['id']}: {failure['reason']}", markup=False,
+                      highlight=False)
 
 
 def _render_misses(misses: list[dict], total: int, console: Any) -> None:

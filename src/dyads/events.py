@@ -151,7 +151,7 @@ class TriggerFinder:
         if head.pos_ in ("NOUN", "PROPN"):
             return self._noun_actor(head, depth)
         if _is_elided_passive(head) or is_misparsed_reduced_relative(head):
-            return _agent(head) or self._means_owner(head), True
+            return self._doer_agent(head) or self._means_owner(head), True
         for child in head.children:
             if child.dep_ in SUBJECTS:
                 if head.lemma_ in self.force_verbs and self._names_act(child) \
@@ -163,18 +163,18 @@ class TriggerFinder:
                 return child, False
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
-                return _agent(head) or self._means_owner(head), True
-        if dependent(head, "auxpass") is not None and (agent := _agent(head)) is not None:
+                return self._doer_agent(head) or self._means_owner(head), True
+        if dependent(head, "auxpass") is not None and (agent := self._doer_agent(head)) is not None:
             return agent, True  # "... and were released by Putin": a passive conjunct has its own doer
         if head.dep_ == "relcl":
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed
-            return _agent(head) or self._means_owner(head), True
+            return self._doer_agent(head) or self._means_owner(head), True
         if _passive_sharing_a_subject(head):
             # "three persons are reported to have been injured in police firing", "curfew continued to be
             # imposed", "returned to crime and is now accused of laundering": the subject it shares
             # undergoes the act, whoever did it is named as in any passive
-            return _agent(head) or self._means_owner(head), True
+            return self._doer_agent(head) or self._means_owner(head), True
         if head.dep_ == "xcomp":
             # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
             # "policemen were seen patrolling": the passive subject acts
@@ -240,6 +240,15 @@ class TriggerFinder:
                 if agent is not None and self._can_act(agent):
                     return agent
         return None
+
+    def _doer_agent(self, verb: Token) -> Token | None:
+        """A passive's "by" agent; where that is a weapon, who used it: "was blown up by a missile believed
+        to be fired by pro-Russia rebels"."""
+        agent = _agent(verb)
+        if agent is None or self._can_act(agent):
+            return agent
+        return next((o for t in agent.subtree if t.dep_ == "agent" for o in t.children
+                     if o.dep_ == "pobj" and self._can_act(o)), agent)
 
     def _names_act(self, noun: Token) -> bool:
         """Is the noun an event noun, or the first half of one the parser split ("in Israeli tank
@@ -498,16 +507,25 @@ def is_misparsed_reduced_relative(verb: Token) -> bool:
     is then a passive joined to it with no "and" and no subject) or for a clausal subject. The noun
     undergoes the act."""
     subject = dependent(verb, "nsubj")
-    if subject is None or verb.tag_ not in ("VBD", "VBN") or subject.right_edge.i + 1 != verb.i:
+    if subject is None or verb.tag_ not in ("VBD", "VBN"):
+        return False
+    # the participle follows its noun, or is set off by commas: "the fishermen, held captive in Libya, were freed"
+    last = max((t.i for t in subject.subtree if not t.is_punct), default=subject.i)
+    set_off = verb.i == last + 2 and verb.doc[verb.i - 1].text == ","
+    if verb.i != last + 1 and not set_off:
         return False
     if verb.dep_ == "csubjpass":
         return verb.tag_ == "VBN"
-    if verb.dep_ != "ROOT" or any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in verb.children):
-        return False
-    # the passive follows the participle's own modifiers, with no comma or "and" between
+    if verb.dep_ != "ROOT" or any(c.dep_ in ("dative", "xcomp", "ccomp") or (c.dep_ == "dobj" and c.pos_ != "ADJ")
+                                  for c in verb.children):
+        return False  # (an adjective is no object: "held captive")
+    # the passive follows the participle's own modifiers, with no "and" between, and no comma but the
+    # closing one of a participle set off by commas
+    doc = verb.doc
     return any(c.dep_ == "conj" and dependent(c, "auxpass") is not None
                and not any(s.dep_ in SUBJECTS or s.dep_ in PASSIVE_SUBJECTS for s in c.children)
-               and not any(t.pos_ in ("PUNCT", "CCONJ") for t in verb.doc[verb.i + 1:c.i])
+               and not any(t.pos_ == "CCONJ" or (t.pos_ == "PUNCT" and not (set_off and t.i == c.left_edge.i - 1))
+                           for t in doc[verb.i + 1:c.left_edge.i])
                for c in verb.children)
 
 

@@ -151,7 +151,7 @@ class TriggerFinder:
         if head.pos_ in ("NOUN", "PROPN"):
             return self._noun_actor(head, depth)
         if _is_elided_passive(head) or is_misparsed_reduced_relative(head):
-            return self._doer_agent(head) or self._means_owner(head), True
+            return self._passive_doer(head), True
         for child in head.children:
             if child.dep_ in SUBJECTS:
                 if head.lemma_ in self.force_verbs and self._names_act(child) \
@@ -163,18 +163,18 @@ class TriggerFinder:
                 return child, False
         for child in head.children:
             if child.dep_ in PASSIVE_SUBJECTS:
-                return self._doer_agent(head) or self._means_owner(head), True
+                return self._passive_doer(head), True
         if dependent(head, "auxpass") is not None and (agent := self._doer_agent(head)) is not None:
             return agent, True  # "... and were released by Putin": a passive conjunct has its own doer
         if head.dep_ == "relcl":
             return head.head, False
         if is_passive_participle(head):  # "troops deployed in the city": the troops were deployed
-            return self._doer_agent(head) or self._means_owner(head), True
+            return self._passive_doer(head), True
         if _passive_sharing_a_subject(head):
             # "three persons are reported to have been injured in police firing", "curfew continued to be
             # imposed", "returned to crime and is now accused of laundering": the subject it shares
             # undergoes the act, whoever did it is named as in any passive
-            return self._doer_agent(head) or self._means_owner(head), True
+            return self._passive_doer(head), True
         if head.dep_ == "xcomp":
             # "urged Syria to withdraw": Syria withdraws; "police were asked to keep watch",
             # "policemen were seen patrolling": the passive subject acts
@@ -240,6 +240,10 @@ class TriggerFinder:
                 if agent is not None and self._can_act(agent):
                     return agent
         return None
+
+    def _passive_doer(self, verb: Token) -> Token | None:
+        """Who did what a passive tells: its "by" agent, else the doer of the act it happened in."""
+        return self._doer_agent(verb) or self._means_owner(verb)
 
     def _doer_agent(self, verb: Token) -> Token | None:
         """A passive's "by" agent; where that is a weapon, who used it: "was blown up by a missile believed

@@ -1880,3 +1880,9 @@ def test_a_participle_set_off_by_commas_describes_who_underwent_it(coder):
     assert not any(_has(e.actor, "ITA") for e in events), [(e.cameo, e.actor) for e in events]
     (release,) = [e for e in events if e.cameo == "0841"]
     assert _has(release.actor, "LBY") and _has(release.recipient, "ITA")
+
+
+def test_blocking_a_broadcaster_silences_the_media(coder):
+    (blocked,) = [e for e in coder.code_text("Authorities in Surat blocked two local television channels.")
+                  if e.cameo.startswith("17")]
+    assert blocked.cameo == "172" and blocked.rule == "172.silence_media" and _has(blocked.actor, None, "GOV")

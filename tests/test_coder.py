@@ -1886,3 +1886,11 @@ def test_blocking_a_broadcaster_silences_the_media(coder):
     (blocked,) = [e for e in coder.code_text("Authorities in Surat blocked two local television channels.")
                   if e.cameo.startswith("17")]
     assert blocked.cameo == "172" and blocked.rule == "172.silence_media" and _has(blocked.actor, None, "GOV")
+
+
+def test_training_another_s_forces_is_military_aid(coder):
+    """CAMEO 072 names training among military and security assistance."""
+    (trains,) = [e for e in coder.code_text("The US military trains Iraqi pilots to fly F-16s at the request of "
+                                            "Iraq's government, Roberts said.") if e.cameo == "072"]
+    assert _has(trains.actor, "USA", "MIL") and _has(trains.recipient, "IRQ") and trains.rule == "072.train_forces"
+    assert not [e for e in coder.code_text("Teachers trained students in first aid.") if e.cameo == "072"]

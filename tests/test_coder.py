@@ -1894,3 +1894,10 @@ def test_training_another_s_forces_is_military_aid(coder):
                                             "Iraq's government, Roberts said.") if e.cameo == "072"]
     assert _has(trains.actor, "USA", "MIL") and _has(trains.recipient, "IRQ") and trains.rule == "072.train_forces"
     assert not [e for e in coder.code_text("Teachers trained students in first aid.") if e.cameo == "072"]
+
+
+def test_announcing_aid_is_giving_it_and_a_sum_is_of_what_it_is_in(coder):
+    (aid,) = [e for e in coder.code_text("The U.S. announced $33 million in humanitarian aid to Mozambique.")
+              if e.cameo.startswith("07")]
+    assert aid.rule == "070.announce_aid" and _has(aid.actor, "USA") and _has(aid.recipient, "MOZ")
+    assert not [e for e in coder.code_text("Apple announced a $5 billion profit.") if e.cameo.startswith("07")]

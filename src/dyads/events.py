@@ -343,8 +343,7 @@ class TriggerFinder:
             # hangs the preposition on the object, or on its last conjunct ("launched artillery,
             # mortar and rocket fire against the camps")
             places.append(obj)
-            kind = prep_object(obj, "in")
-            if kind is not None and (obj.ent_type_ in ("MONEY", "QUANTITY") or dependent(obj, "nummod")):
+            if (kind := _sum_kind(obj)) is not None:
                 sum_kinds.append(kind)  # "pledged 500 million euros in aid to Ukraine": on what the sum is
             while (obj := dependent(obj, "conj")) is not None:
                 places.append(obj)
@@ -594,6 +593,14 @@ def _matches_words(tokens, words: list[str]) -> bool:
     return False
 
 
+def _sum_kind(obj: Token) -> Token | None:
+    """What a sum is of: "aid" in "500 million euros in aid", "$33 million in assistance"."""
+    kind = prep_object(obj, "in")
+    if kind is not None and (obj.ent_type_ in ("MONEY", "QUANTITY") or dependent(obj, "nummod") is not None):
+        return kind
+    return None
+
+
 def _has_object(head: Token, words: list[str]) -> bool:
     """The trigger's object: its direct object, an open-clause verb ("agreed to cooperate"), or for
     nouns and prepositional verbs the object of its preposition ("concern over", "call for talks")."""
@@ -603,6 +610,8 @@ def _has_object(head: Token, words: list[str]) -> bool:
                 or (child.dep_ == "ccomp" and child.pos_ not in ("VERB", "AUX")):  # a misparsed object
             candidates.append(child)
             candidates.extend(child.conjuncts)  # "photographs and intelligence"
+            if (kind := _sum_kind(child)) is not None:
+                candidates.append(kind)  # "announced $33 million in assistance": a sum of aid
         elif child.dep_ in ("prep", "prt", "dative"):
             obj = dependent(child, "pobj")
             if obj is not None:

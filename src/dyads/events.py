@@ -509,22 +509,25 @@ def is_misparsed_reduced_relative(verb: Token) -> bool:
     freed": a participle describing the subject, which the parser takes for the main verb (the real one
     is then a passive joined to it with no "and" and no subject) or for a clausal subject. The noun
     undergoes the act."""
+    if verb.dep_ not in ("ROOT", "csubjpass") or verb.tag_ not in ("VBD", "VBN"):
+        return False
     subject = dependent(verb, "nsubj")
-    if subject is None or verb.tag_ not in ("VBD", "VBN"):
+    if subject is None:
         return False
     # the participle follows its noun, or is set off by commas: "the fishermen, held captive in Libya, were freed"
-    last = max((t.i for t in subject.subtree if not t.is_punct), default=subject.i)
-    set_off = verb.i == last + 2 and verb.doc[verb.i - 1].text == ","
+    doc = verb.doc
+    last = subject.right_edge.i
+    while last > subject.i and doc[last].is_punct:
+        last -= 1  # (the comma after the noun is the noun's)
+    set_off = verb.i == last + 2 and doc[verb.i - 1].text == ","
     if verb.i != last + 1 and not set_off:
         return False
     if verb.dep_ == "csubjpass":
         return verb.tag_ == "VBN"
-    if verb.dep_ != "ROOT" or any(c.dep_ in ("dative", "xcomp", "ccomp") or (c.dep_ == "dobj" and c.pos_ != "ADJ")
-                                  for c in verb.children):
+    if any(c.dep_ in ("dative", "xcomp", "ccomp") or (c.dep_ == "dobj" and c.pos_ != "ADJ") for c in verb.children):
         return False  # (an adjective is no object: "held captive")
     # the passive follows the participle's own modifiers, with no "and" between, and no comma but the
     # closing one of a participle set off by commas
-    doc = verb.doc
     return any(c.dep_ == "conj" and dependent(c, "auxpass") is not None
                and not any(s.dep_ in SUBJECTS or s.dep_ in PASSIVE_SUBJECTS for s in c.children)
                and not any(t.pos_ == "CCONJ" or (t.pos_ == "PUNCT" and not (set_off and t.i == c.left_edge.i - 1))

@@ -1901,3 +1901,19 @@ def test_announcing_aid_is_giving_it_and_a_sum_is_of_what_it_is_in(coder):
               if e.cameo.startswith("07")]
     assert aid.rule == "070.announce_aid" and _has(aid.actor, "USA") and _has(aid.recipient, "MOZ")
     assert not [e for e in coder.code_text("Apple announced a $5 billion profit.") if e.cameo.startswith("07")]
+
+
+def test_a_headline_verb_tagged_as_a_noun_is_read_as_the_verb(coder):
+    """"EU and UN hand over ...": the tagger calls "hand" a noun, the parser gives it a subject and an object."""
+    (aid,) = [e for e in coder.code_text("EU and UN hand over urgently needed essential medical supplies to the "
+                                         "Nigerian Government.") if e.cameo.startswith("07")]
+    assert _has(aid.actor, "IGO") and _has(aid.recipient, "NGA", "GOV"), (aid.actor, aid.recipient)
+
+
+@pytest.mark.parametrize("text, extradition", [
+    ("Pakistan handed over two suspects to India.", True),
+    ("Germany and UNICEF hand over 30 vehicles to support mobile health services for children in Afar.", False),
+    ("The chief minister handed over the letter to the governor.", False),
+])
+def test_handing_over_people_not_things_is_judicial_cooperation(coder, text, extradition):
+    assert any(e.cameo == "063" for e in coder.code_text(text)) == extradition

@@ -103,6 +103,7 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
     nlp.add_pipe("dyads_paragraphs", before="parser")
     if code_events:
         config = {"dictionaries": list(dictionaries)}
+        nlp.add_pipe("dyads_verbs_read_as_nouns")
         nlp.add_pipe("dyads_actor_terms", config=config)
         nlp.add_pipe("dyads_events", config={**config, "margin": margin})
         if classifier is not None:
@@ -177,6 +178,19 @@ def mark_paragraph_breaks(doc: Doc) -> Doc:
         after = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
         if after is not None and 0 < after.start < len(doc):
             doc[after.start].is_sent_start = True
+    return doc
+
+
+@Language.component("dyads_verbs_read_as_nouns")
+def read_verbs_tagged_as_nouns(doc: Doc) -> Doc:
+    """"EU and UN hand over medical supplies": in headline-style present tense the tagger may call the
+    verb a noun although the parser gives it a subject and an object (or particle) of its own; such a word
+    is the clause's verb."""
+    for token in doc:
+        if token.pos_ == "NOUN" and token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children) \
+                and any(c.dep_ in ("dobj", "prt") for c in token.children):
+            token.tag_ = "VBZ" if token.tag_ == "NNS" else "VBP"
+            token.pos_ = "VERB"
     return doc
 
 

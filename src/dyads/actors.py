@@ -47,8 +47,10 @@ ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "pobj", "conj"}
 # People who speak or act for a body named after them: their code is the body's.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "representative",
                 "member", "head", "chief", "source", "statement", "envoy", "delegate", "delegation"}
+# Terms that name a country by its name, people, capital or government
+COUNTRY_KINDS = ("country", "demonym", "capital", "government")
+HYPHENATED_WORD = re.compile(r"-(\w+)")  # "-backed" in "Iranian-backed", "-based" in "UK-based"
 # "Iranian-backed militias": the country backs them, it is not theirs
-SIDE_TAKING_SUFFIX = re.compile(r"-(\w+)")
 SIDE_TAKING_PARTICIPLES = {"backed", "sponsored", "supported", "funded", "financed", "armed", "allied", "aligned",
                            "trained", "inspired"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
@@ -122,7 +124,7 @@ class ActorResolver:
             term = term_lookup(span)
             if term is not None and term.kind == "person":
                 term = knowledge.person_role(term, story_date)  # the office held on the story's date
-            if term is None or (term.kind in ("country", "demonym", "capital", "government")
+            if term is None or (term.kind in COUNTRY_KINDS
                                 and names_a_side_taken(doc.text, span.start_char, span.end_char)):
                 continue  # "pro-Russia rebels", "Iranian-backed militias" are not Russian nor Iranian
             if term.kind == "person" and len(span) == 1 and _inside_another_name(
@@ -131,8 +133,8 @@ class ActorResolver:
             self.term_of[span.start] = term
             for i in range(span.start, span.end):
                 self.terms_at[i] = span
-            if term.country and term.kind in ("country", "demonym", "capital", "government") \
-                    and doc[span.end:span.end + 2].text.lower() != "-based":  # "a UK-based group" is not about the UK
+            if term.country and term.kind in COUNTRY_KINDS \
+                    and _hyphenated_word_after(doc.text, span.end_char) != "based":  # "a UK-based group": not the UK's
                 self.memory.country_mentions.append((span.start_char, span.end_char, term.country, 1))
             elif term.sector == "MED" and term.kind == "organization":
                 # a news outlet hints at the story's country ("told the times of india"), less than a name does
@@ -599,9 +601,14 @@ def _inside_another_name(span: Span, own_words: frozenset[str]) -> bool:
 def names_a_side_taken(text: str, start: int, end: int) -> bool:
     """Does the country named at text[start:end] name whom the phrase supports or opposes, or who backs
     it ("pro-Russia", "anti-American", "Iranian-backed"), rather than its own country?"""
-    after = SIDE_TAKING_SUFFIX.match(text, end)
-    return text[max(0, start - 5):start].lower().endswith(("pro-", "anti-")) or (
-        after is not None and after[1].lower() in SIDE_TAKING_PARTICIPLES)
+    return text[max(0, start - 5):start].lower().endswith(("pro-", "anti-")) \
+        or _hyphenated_word_after(text, end) in SIDE_TAKING_PARTICIPLES
+
+
+def _hyphenated_word_after(text: str, end: int) -> str | None:
+    """The word joined by a hyphen to the one ending at ``end``, lower-cased ("backed" in "Iranian-backed")."""
+    match = HYPHENATED_WORD.match(text, end)
+    return match[1].lower() if match is not None else None
 
 
 def _is_list_member(token: Token) -> bool:

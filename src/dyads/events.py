@@ -150,7 +150,7 @@ class TriggerFinder:
             return None, False
         if head.pos_ in ("NOUN", "PROPN"):
             return self._noun_actor(head, depth)
-        if _is_elided_passive(head) or is_misparsed_reduced_relative(head):
+        if _subject_underwent(head):
             return self._passive_doer(head), True
         for child in head.children:
             if child.dep_ in SUBJECTS:
@@ -535,11 +535,16 @@ def is_misparsed_reduced_relative(verb: Token) -> bool:
                for c in verb.children)
 
 
+def _subject_underwent(verb: Token) -> bool:
+    """Is the verb's grammatical subject (nsubj) the one who underwent it, the parse notwithstanding?"""
+    return _is_elided_passive(verb) or is_misparsed_reduced_relative(verb)
+
+
 def passive_subjects(verb: Token) -> list[Token]:
     """The grammatical subjects of a passive verb, or the noun a passive participle describes."""
     if is_passive_participle(verb):
         return [verb.head]
-    if _is_elided_passive(verb) or is_misparsed_reduced_relative(verb):
+    if _subject_underwent(verb):
         return [c for c in verb.children if c.dep_ in SUBJECTS]
     subjects = [_relative_antecedent(c) for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
     if not subjects and _passive_sharing_a_subject(verb) and not any(c.dep_ in SUBJECTS for c in verb.children):

@@ -186,8 +186,8 @@ def read_verbs_tagged_as_nouns(doc: Doc) -> Doc:
     """"EU and UN hand over medical supplies": in headline-style present tense the tagger may call the
     verb a noun although the parser gives it a subject and an object (or particle) of its own; such a word
     is the clause's verb."""
-    for token in doc:
-        if token.pos_ == "NOUN" and token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children) \
+    for token in (sent.root for sent in doc.sents):
+        if token.pos_ == "NOUN" and any(c.dep_ == "nsubj" for c in token.children) \
                 and any(c.dep_ in ("dobj", "prt") for c in token.children):
             token.tag_ = "VBZ" if token.tag_ == "NNS" else "VBP"
             token.pos_ = "VERB"

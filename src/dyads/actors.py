@@ -111,6 +111,7 @@ class ActorResolver:
 
     def __init__(self, doc: Doc, term_lookup, knowledge: Knowledge, story_date: str | None = None):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each call: read it once
         self.knowledge = knowledge
         self.story_date = story_date
         self.partitives = knowledge.modality["partitive_nouns"]
@@ -125,7 +126,7 @@ class ActorResolver:
             if term is not None and term.kind == "person":
                 term = knowledge.person_role(term, story_date)  # the office held on the story's date
             if term is None or (term.kind in COUNTRY_KINDS
-                                and names_a_side_taken(doc.text, span.start_char, span.end_char)):
+                                and names_a_side_taken(self.text, span.start_char, span.end_char)):
                 continue  # "pro-Russia rebels", "Iranian-backed militias" are not Russian nor Iranian
             if term.kind == "person" and len(span) == 1 and _inside_another_name(
                     span, knowledge.name_words.get(normalize_phrase(term.phrase), frozenset())):
@@ -134,7 +135,7 @@ class ActorResolver:
             for i in range(span.start, span.end):
                 self.terms_at[i] = span
             if term.country and term.kind in COUNTRY_KINDS \
-                    and _hyphenated_word_after(doc.text, span.end_char) != "based":  # "a UK-based group": not the UK's
+                    and _hyphenated_word_after(self.text, span.end_char) != "based":  # "a UK-based group": not the UK's
                 self.memory.country_mentions.append((span.start_char, span.end_char, term.country, 1))
             elif term.sector == "MED" and term.kind == "organization":
                 # a news outlet hints at the story's country ("told the times of india"), less than a name does

@@ -425,7 +425,7 @@ class EventCoderComponent:
         recipients = self._first_recipient(resolver, recipient_heads, actors, actor_head, trig.head, cameo,
                                            joint=pattern.reciprocal and len(actors) >= 2)
         for participant in recipients:  # "let free activists" (parsed "free activists"): the act is no part of them
-            _trim_trigger(participant, trig.span)
+            _trim_trigger(participant, trig.span, resolver.text)
         pressure = anchor.head if _infinitive_of_noun(anchor) and anchor.head.lemma_.lower() in self.pressure_nouns \
             else None
         if reporter is not None:  # the speaker demands; the one who must act is the target
@@ -476,7 +476,7 @@ class EventCoderComponent:
         if governor is not None:
             lo = min(governor.span.start_char, trig.span.start_char)
             hi = max(governor.span.end_char, trig.span.end_char)
-            trigger_span = TextSpan(doc.text[lo:hi], lo, hi)
+            trigger_span = TextSpan(resolver.text[lo:hi], lo, hi)
         rule = pattern.id if governor is None else f"{governor.pattern.id}>{pattern.id}"
         mode = pattern.mode or info.plover_mode
         plover_type = info.plover_type
@@ -785,11 +785,10 @@ def _executive_countries(actors: list[Actor]) -> set[str]:
     return {a.country for a in actors if a.country and a.sector in EXECUTIVE_SECTORS}
 
 
-def _trim_trigger(actor: Actor, trigger: Span) -> None:
+def _trim_trigger(actor: Actor, trigger: Span, text: str) -> None:
     """Move the start of a participant's span past trigger words the parser put at its front."""
     if actor.start is None or not trigger.start_char <= actor.start < trigger.end_char < actor.end:
         return
-    text = trigger.doc.text
     start = trigger.end_char
     while start < actor.end and text[start].isspace():
         start += 1

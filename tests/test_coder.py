@@ -1917,3 +1917,16 @@ def test_a_headline_verb_tagged_as_a_noun_is_read_as_the_verb(coder):
 ])
 def test_handing_over_people_not_things_is_judicial_cooperation(coder, text, extradition):
     assert any(e.cameo == "063" for e in coder.code_text(text)) == extradition
+
+
+def test_a_conjoined_clause_keeps_its_own_subject_the_parser_joined_to_the_first(coder):
+    """"blocked the roads and police have arrested ...": the parser reads "the roads and police" as one
+    phrase and leaves "have arrested" without a subject."""
+    events = coder.code_text("Protesters blocked the roads and police have arrested 20 of them.")
+    (arrest,) = [e for e in events if e.cameo == "173"]
+    (blockade,) = [e for e in events if e.cameo == "144"]
+    assert [a.text for a in arrest.actor] == ["police"] and arrest.actor[0].sector == "COP"
+    assert [a.text for a in blockade.recipient] == ["the roads"], blockade.recipient
+    (deployment,) = coder.code_text("Some areas were under tight surveillance and rapid action force had been "
+                                    "deployed there.")
+    assert deployment.cameo.startswith("15") and [a.text for a in deployment.actor] == ["rapid action force"]

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 import spacy
-from spacy.attrs import NORM, ORTH
+from spacy.attrs import DEP, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -103,7 +103,7 @@ def load_pipeline(dictionaries: tuple[str, ...] = (), code_events: bool = True, 
     nlp.add_pipe("dyads_paragraphs", before="parser")
     if code_events:
         config = {"dictionaries": list(dictionaries)}
-        nlp.add_pipe("dyads_verbs_read_as_nouns")
+        nlp.add_pipe("dyads_repair_parse")
         nlp.add_pipe("dyads_actor_terms", config=config)
         nlp.add_pipe("dyads_events", config={**config, "margin": margin})
         if classifier is not None:
@@ -181,8 +181,15 @@ def mark_paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("dyads_verbs_read_as_nouns")
-def read_verbs_tagged_as_nouns(doc: Doc) -> Doc:
+@Language.component("dyads_repair_parse")
+def repair_parse(doc: Doc) -> Doc:
+    """Mend two misreadings of the small model that cost events their actors."""
+    read_verbs_tagged_as_nouns(doc)
+    attach_stranded_subjects(doc)
+    return doc
+
+
+def read_verbs_tagged_as_nouns(doc: Doc) -> None:
     """"EU and UN hand over medical supplies": in headline-style present tense the tagger may call the
     verb a noun although the parser gives it a subject and an object (or particle) of its own; such a word
     is the clause's verb."""
@@ -191,7 +198,33 @@ def read_verbs_tagged_as_nouns(doc: Doc) -> Doc:
                 and any(c.dep_ in ("dobj", "prt") for c in token.children):
             token.tag_ = "VBZ" if token.tag_ == "NNS" else "VBP"
             token.pos_ = "VERB"
-    return doc
+
+
+def attach_stranded_subjects(doc: Doc) -> None:
+    """"protesters blocked the roads and police have arrested 20", "areas were under surveillance and rapid
+    action force had been deployed": a conjoined clause with a tensed auxiliary has a subject of its own.
+    Where the parser found none and joined the noun just before the auxiliary to a noun of the first
+    clause ("the roads and police"), that noun is made the clause's subject, and the "and" joins clauses."""
+    conj = doc.vocab.strings["conj"]
+    for i in (doc.to_array(DEP) == conj).nonzero()[0]:
+        verb = doc[int(i)]
+        if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass") for c in verb.children):
+            continue
+        auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+        if not any(a.tag_ in ("VBD", "VBZ", "VBP", "MD") for a in auxiliaries):
+            continue
+        first = min(a.i for a in auxiliaries)
+        if first <= verb.sent.start:
+            continue
+        noun = doc[first - 1]
+        if noun.pos_ not in ("NOUN", "PROPN") or noun.dep_ != "conj" \
+                or noun.head.pos_ not in ("NOUN", "PROPN") or noun.i >= verb.left_edge.i:
+            continue
+        joiner = doc[noun.left_edge.i - 1] if noun.left_edge.i > verb.sent.start else None
+        noun.head = verb
+        noun.dep_ = "nsubjpass" if any(c.dep_ == "auxpass" for c in verb.children) else "nsubj"
+        if joiner is not None and joiner.dep_ == "cc" and joiner.head.i != verb.head.i:
+            joiner.head = verb.head
 
 
 @Language.factory("dyads_actor_terms", default_config={"dictionaries": []})

@@ -1930,3 +1930,13 @@ def test_a_conjoined_clause_keeps_its_own_subject_the_parser_joined_to_the_first
     (deployment,) = coder.code_text("Some areas were under tight surveillance and rapid action force had been "
                                     "deployed there.")
     assert deployment.cameo.startswith("15") and [a.text for a in deployment.actor] == ["rapid action force"]
+
+
+@pytest.mark.parametrize("text, rule, target", [
+    ("Police arrested five in Kanpur on Sunday.", "173.arrest", "five"),
+    ("The rebels said they would release three of the dozens of Colombian hostages.", "0841.release",
+     "three of the dozens of Colombian hostages"),
+])
+def test_a_bare_number_as_object_counts_who_underwent_the_act(coder, text, rule, target):
+    (event,) = [e for e in coder.code_text(text) if e.rule == rule]
+    assert [r.text for r in event.recipient] == [target]

@@ -21,6 +21,7 @@ from .events import (
     FRAMED,
     Trigger,
     TriggerFinder,
+    counts_people,
     dependent,
     is_infinitive,
     is_misparsed_reduced_relative,
@@ -544,7 +545,8 @@ class EventCoderComponent:
                                                                       if (a.start, a.end) not in taken]
             if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
-            if found and fallback is None and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS \
+            if found and fallback is None \
+                    and ((head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS) or counts_people(head)) \
                     and not (statement and head.dep_ == "dobj"):
                 fallback = found  # what was condemned, attacked, hoped for; what was said is no target
                 if aimed_at is not None:  # "sanctions against X": X is hit

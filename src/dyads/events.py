@@ -28,6 +28,7 @@ FRAMED = {"xcomp", "ccomp"}
 NOUN_MODIFIERS = ("compound", "amod", "nmod")
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
+NOT_PEOPLE_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 FORCE_ROOTS = ("18", "19", "20")  # CAMEO roots of force: assault, fight, mass violence
 
 
@@ -366,7 +367,7 @@ class TriggerFinder:
             on_light_verb = role.startswith("prep:") or role == "dative"  # "gave Putin a warning"
             for place in (prep_places if on_light_verb else purpose_places if role == "xobj" else places):
                 if role == "dobj":
-                    out += [c for c in place.children if c.dep_ == "dobj" and c.pos_ in ACTOR_POS]
+                    out += [c for c in place.children if c.dep_ == "dobj" and (c.pos_ in ACTOR_POS or counts_people(c))]
                     # "called for Britain to stay", "let free the activists" (parsed "let [the activists
                     # free]"), "found [Nielsen guilty]": the subject of the clause the act is about takes the
                     # object's place
@@ -403,6 +404,12 @@ class TriggerFinder:
                                 out.append(obj)
         # (the trigger's own words are no participant: "control" in "took control of the prisons")
         return [t for t in out if t is not None and not trigger.span.start <= t.i < trigger.span.end]
+
+
+def counts_people(token: Token) -> bool:
+    """"police arrested five", "will release three of the hostages": a bare number as the object counts
+    those who underwent the act (not a date, sum or measure)."""
+    return token.pos_ == "NUM" and token.ent_type_ not in NOT_PEOPLE_COUNTS
 
 
 def _words(phrase: str) -> list[str]:

@@ -1940,3 +1940,15 @@ def test_a_conjoined_clause_keeps_its_own_subject_the_parser_joined_to_the_first
 def test_a_bare_number_as_object_counts_who_underwent_the_act(coder, text, rule, target):
     (event,) = [e for e in coder.code_text(text) if e.rule == rule]
     assert [r.text for r in event.recipient] == [target]
+
+
+def test_an_attempted_assassination_has_its_own_code_and_the_attempt_noun_frames_its_act(coder):
+    (attempt,) = [e for e in coder.code_text("Gunmen attempted to assassinate the governor on Monday.")
+                  if e.cameo.startswith("18")]
+    assert attempt.cameo == "185" and attempt.actor[0].sector == "UAF" and attempt.recipient[0].sector == "GOV"
+    (thwarted,) = [e for e in coder.code_text("An attempt to assassinate the governor was thwarted by police.")
+                   if e.cameo.startswith("18")]
+    assert thwarted.cameo == "185" and not thwarted.actor, thwarted.actor  # the police did not attempt it
+    assert [r.text for r in thwarted.recipient] == ["the governor"]
+    # an attempt at other force is told as the act itself
+    assert {e.cameo for e in coder.code_text("Gunmen tried to kill the governor on Monday.")} == {"190"}

@@ -186,6 +186,9 @@ class EventCoderComponent:
             infinitive = clause.dep_ == "advcl" and is_infinitive(clause)
             if infinitive:
                 above = self._asker_before(clause, by_head) or above
+            # "an attempt to assassinate": a framing noun governs its infinitive as a framing verb does
+            infinitive = infinitive or (clause.dep_ == "acl" and is_infinitive(clause) and above is not None
+                                        and above.pattern.frames_only and above.head.pos_ == "NOUN")
             if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
                     and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
                 reported.add(above.head.i)  # "announced the deployment of troops": the news is the deployment
@@ -306,8 +309,9 @@ class EventCoderComponent:
         pattern = trig.pattern
         cameo = pattern.cameo
         kind = self._governs(governor) if governor is not None else None
-        # the verb that carries subject and modality ("threatened to attack"); an alleged act has its own
-        anchor = governor.head if governor and kind not in ALLEGING else trig.head
+        # the verb that carries subject and modality ("threatened to attack"); an alleged act has its own, and so
+        # has the act a framing noun names ("an attempt to assassinate the governor was thwarted")
+        anchor = governor.head if governor and kind not in ALLEGING and governor.head.pos_ != "NOUN" else trig.head
         on_intent_adjective = governor is None and trig.head.dep_ == "xcomp" \
             and trig.head.head.lemma_ in self.intent_adjectives
         if on_intent_adjective:
@@ -340,7 +344,7 @@ class EventCoderComponent:
             kind = "refuse"
         # "no troops were withdrawn", "a pause in the bombing", "have yet to arrest": no act, and no refusal either
         negated = negated or to_no_one or _is_halted(trig, self.halt_nouns) or _not_yet(anchor)
-        if _in_condition(anchor, self.condition_marks) or _infinitive_of_noun(anchor) \
+        if _in_condition(anchor, self.condition_marks) or (_infinitive_of_noun(anchor) and governor is None) \
                 or (anchor.dep_ == "xcomp" and anchor.head.lemma_ in self.possibility_adjectives
                     and not self._achieved(anchor.head)):
             hypothetical = True  # "if it is attacked", "permission to help", "free to arrest": not a fact

@@ -198,7 +198,12 @@ class TriggerFinder:
             owner = dependent(head.head, "poss")
             if owner is not None:
                 return owner, False
-            return self.subject_of(head.head, depth + 1)
+            actor, passive = self.subject_of(head.head, depth + 1)
+            if passive and is_infinitive(head):
+                # "an attempt to kill the governor was thwarted (by police)": what befell the noun says nothing
+                # of who would do the act it names
+                return None, False
+            return actor, passive
         if head.dep_ == "conj":
             # "was indicted by the court and will resign": the one who resigns is the grammatical
             # subject of the first verb, not its "by" agent

@@ -1952,3 +1952,15 @@ def test_an_attempted_assassination_has_its_own_code_and_the_attempt_noun_frames
     assert [r.text for r in thwarted.recipient] == ["the governor"]
     # an attempt at other force is told as the act itself
     assert {e.cameo for e in coder.code_text("Gunmen tried to kill the governor on Monday.")} == {"190"}
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("The governors said they agree with the union that the reform was a mistake.", "010"),
+    ("The cabinet has agreed with parliament that refugees should be entitled to work permits.", "010"),
+    ("The minister agreed with the assessment of the generals.", "010"),
+    ("Russia agreed with Turkey on a ceasefire in Idlib.", "030"),
+    ("Iran agreed to the recommendation of the IAEA.", "030"),
+])
+def test_agreeing_with_a_view_is_a_statement_agreeing_on_an_act_an_agreement(coder, text, cameo):
+    top = max(coder.code_text(text), key=lambda e: e.confidence)
+    assert top.cameo == cameo, (top.cameo, top.rule)

@@ -86,7 +86,8 @@ class EventCoderComponent:
         self.sending_verbs = modality["sending_verbs"]
         self.issuing_verbs = modality["issuing_verbs"]
         self.halt_nouns = modality["halt_nouns"]
-        self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" for v in p.verbs}
+        # (verbs that state only in some company, "agree with X that ...", report nothing by themselves)
+        self.reporting_verbs = {v for p in knowledge.patterns if p.cameo == "010" and not p.context for v in p.verbs}
 
     def __call__(self, doc: Doc) -> Doc:
         story = getattr(doc, "_context", None)
@@ -245,10 +246,11 @@ class EventCoderComponent:
     def _governs(self, trig: Trigger) -> str | None:
         """How a trigger frames the act in its clause, if it does: its pattern's kind, or the kind of any
         framing verb ("threatened to shell" frames even where the 138 pattern won the trigger), unless a
-        pattern naming its object matched it ("declined to comment" is 011, not a refusal)."""
+        pattern naming its object matched it ("declined to comment" is 011, not a refusal), or one for a verb
+        that states a clause ("agree with X that ..." states a view, it agrees to no act)."""
         if trig.pattern.governs:
             return trig.pattern.governs
-        if trig.head.pos_ == "VERB" and not trig.pattern.object:
+        if trig.head.pos_ == "VERB" and not trig.pattern.object and not trig.pattern.takes_clause:
             return self.finder.governs_by_lemma.get(trig.head.lemma_)
         return None
 
@@ -415,7 +417,8 @@ class EventCoderComponent:
             actor_head = deployed  # "the deployment of security personnel": as "security personnel were deployed"
             recipient_heads = [t for t in recipient_heads if t.i != deployed.i]
 
-        obliged = self._reported_obligation(trig) if cameo == "010" else None
+        obliged = self._reported_obligation(trig) if cameo == "010" and trig.head.lemma_ in self.reporting_verbs \
+            else None
         if obliged is not None:  # "X said Y must ensure security": X demands of Y
             cameo = self.knowledge.recode_for("demand", cameo) or cameo
             recipient_heads = [c for c in obliged.children if c.dep_ == "nsubj"]

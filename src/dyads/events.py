@@ -110,7 +110,8 @@ class TriggerFinder:
 
     # ------------------------------------------------------------------ conditions
     def _conditions_hold(self, pattern: EventPattern, head: Token) -> bool:
-        if pattern.takes_clause and not any(c.dep_ == "ccomp" for c in head.children):
+        if pattern.takes_clause and not any(c.dep_ == "ccomp" for c in head.children) \
+                and not _clause_on_prepositional_object(head):
             return False
         if pattern.needs_to and not any((c.dep_ == "prep" and c.lower_ == "to") or is_infinitive(c)
                                         for c in head.children):
@@ -409,6 +410,16 @@ class TriggerFinder:
                                 out.append(obj)
         # (the trigger's own words are no participant: "control" in "took control of the prisons")
         return [t for t in out if t is not None and not trigger.span.start <= t.i < trigger.span.end]
+
+
+def _clause_on_prepositional_object(verb: Token) -> bool:
+    """"agree with the NCAA that Gassnola made payments": the parser hangs the that-clause on the object of the
+    preposition as a relative clause; one with "that" as its conjunction and a subject of its own is the verb's."""
+    return any(clause.dep_ in ("relcl", "acl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+               and any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
+               for prep in verb.children if prep.dep_ == "prep"
+               for obj in prep.children if obj.dep_ == "pobj"
+               for clause in obj.children)
 
 
 def counts_people(token: Token) -> bool:

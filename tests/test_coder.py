@@ -1964,3 +1964,12 @@ def test_an_attempted_assassination_has_its_own_code_and_the_attempt_noun_frames
 def test_agreeing_with_a_view_is_a_statement_agreeing_on_an_act_an_agreement(coder, text, cameo):
     top = max(coder.code_text(text), key=lambda e: e.confidence)
     assert top.cameo == cameo, (top.cameo, top.rule)
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("The exercise was staged by U.S. marines and Jordanian armed forces.", "062"),
+    ("Russian and Chinese navies held drills in the Sea of Japan.", "062"),
+    ("China held a military exercise near Taiwan.", "150"),
+])
+def test_a_war_game_of_two_countries_is_military_cooperation_one_country_s_a_show_of_force(coder, text, cameo):
+    assert {e.cameo for e in coder.code_text(text)} == {cameo}

@@ -460,7 +460,9 @@ class EventCoderComponent:
                 and not resolver.refers_back(actor_head) and not any(t.pos_ == "PRON" for t in recipient_heads):
             return None  # "the Cabinet met": no second party ("met with him" has one, if uncoded)
         reciprocal = pattern.reciprocal
-        if pattern.reciprocal and not recipients and len(actors) >= 2 and resolver.refers_back(actor_head):
+        if pattern.jointly and len({a.country for a in actors if a.country}) >= 2:
+            cameo, reciprocal = pattern.jointly, True  # "US and Jordanian forces staged a war game": together
+        if reciprocal and not recipients and len(actors) >= 2 and resolver.refers_back(actor_head):
             # "the two sides discussed": the parties named before acted with each other; a compound
             # subject in the text ("Jordan and Britain agreed") stays one compound actor
             actors, recipients = actors[:1], actors[1:]

@@ -84,6 +84,8 @@ class EventPattern:
     # without an object and not in the passive ("the workers struck", not "a car bomb struck a bus")
     converse: bool = False  # the subject undergoes the act, the recipient roles name its doer ("received
     # weapons from the government": the government gave)
+    jointly: str | None = None  # the CAMEO code of the act when parties of two or more countries do it together
+    # ("US marines and Jordanian forces staged a war game": military cooperation, not a show of force)
 
 
 @dataclass
@@ -266,6 +268,8 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
         bad = [w for w in entry.get(key) or [] if not isinstance(w, str)]
         if bad:  # YAML reads a bare on / off / yes / no as a boolean: quote such words
             raise ValueError(f"event pattern {entry.get('id')!r}: {key} must be words, got {bad!r} (quote them)")
+    if entry.get("jointly") is not None and str(entry["jointly"]) not in cameo:
+        raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {entry['jointly']!r} (jointly)")
     pattern = EventPattern(**{**entry, "cameo": code})
     if not pattern.verbs and not pattern.nouns:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")

@@ -154,6 +154,16 @@ def test_user_dictionary_adds_a_pattern(tmp_path):
     assert any(e.rule == "111.user_lambast" and _has(e.actor, "XYZ") for e in events)
 
 
+def test_a_user_pattern_with_an_unknown_joint_code_is_refused_by_name(tmp_path):
+    from dyads.coder import Coder
+
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("events:\n  - id: 150.user_manoeuvre\n    cameo: '150'\n    verbs: [manoeuvre]\n"
+                     "    jointly: '999'\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="150.user_manoeuvre.*999"):
+        Coder(dictionaries=[str(extra)], geocode=False)
+
+
 def test_story_without_date_gives_events_without_date(coder):
     events = coder.code([Story(id="nodate", text="Police arrested two protesters in Lagos.")])
     (_, evs), = list(events)

@@ -338,7 +338,8 @@ def test_knowledge_loads_and_every_event_pattern_uses_a_known_code():
     ids = collections.Counter(entry["id"] for entry in events["events"])
     assert not [i for i, n in ids.items() if n > 1], "two event patterns share an id (one would be dropped)"
     # unquoted codes would be read as numbers (0231 as octal 153): every code must be a YAML string
-    assert all(isinstance(entry["cameo"], str) for entry in events["events"])
+    assert all(isinstance(entry["cameo"], str) and isinstance(entry.get("jointly", ""), str)
+               for entry in events["events"])
     knowledge = Knowledge.load()
     assert len(knowledge.patterns) == len(events["events"])
     unknown = sorted({p.cameo for p in knowledge.patterns if p.cameo not in knowledge.cameo})

@@ -1983,3 +1983,12 @@ def test_agreeing_with_a_view_is_a_statement_agreeing_on_an_act_an_agreement(cod
 ])
 def test_a_war_game_of_two_countries_is_military_cooperation_one_country_s_a_show_of_force(coder, text, cameo):
     assert {e.cameo for e in coder.code_text(text)} == {cameo}
+
+
+@pytest.mark.parametrize("text", [
+    "Police foiled an assassination attempt on the mayor.",
+    "An assassination attempt on the mayor was thwarted by guards.",
+])
+def test_who_stopped_an_act_did_not_do_it(coder, text):
+    (attempt,) = [e for e in coder.code_text(text) if e.cameo == "185"]
+    assert not attempt.actor and [r.text for r in attempt.recipient] == ["the mayor"], attempt.actor

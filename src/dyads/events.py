@@ -68,6 +68,7 @@ class TriggerFinder:
         self.background_preps = knowledge.modality["background_preps"]
         self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
         self.undergo_verbs = knowledge.modality["undergo_verbs"]
+        self.prevention_verbs = knowledge.modality["prevention_verbs"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in FORCE_ROOTS
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
@@ -320,7 +321,11 @@ class TriggerFinder:
         known_by_place = self._named_by_its_place(noun) and noun.head.lemma_ not in self.light_verbs
         # ("the trial is the result of an investigation": what the subject is, not what it did)
         predicate = noun.dep_ == "attr" and noun.head.lemma_ == "be"
-        if noun.dep_ in ("nsubj", "ROOT") or background or self._undergone(noun) or known_by_place or predicate:
+        # ("police foiled an attack on the base", "the attempt was thwarted by guards": not the police's, nor the
+        # guards')
+        prevented = noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_ in self.prevention_verbs
+        if noun.dep_ in ("nsubj", "ROOT") or background or self._undergone(noun) or known_by_place or predicate \
+                or prevented:
             # (who acted "after the shooting" is not the subject of the sentence, nor who revived "the Geneva
             # talks", an act known by its place; "X carried out the Mumbai attacks": X did)
             return None, False

@@ -1992,3 +1992,12 @@ def test_a_war_game_of_two_countries_is_military_cooperation_one_country_s_a_sho
 def test_who_stopped_an_act_did_not_do_it(coder, text):
     (attempt,) = [e for e in coder.code_text(text) if e.cameo == "185"]
     assert not attempt.actor and [r.text for r in attempt.recipient] == ["the mayor"], attempt.actor
+
+
+@pytest.mark.parametrize("text, cameos", [
+    ("The injured were rushed to a hospital in Lucknow.", set()),
+    ("Additional forces were rushed to the area.", {"154"}),
+    ("Police rushed to the spot.", {"150"}),
+])
+def test_rushing_forces_mobilizes_them_rushing_the_injured_to_hospital_does_not(coder, text, cameos):
+    assert {e.cameo for e in coder.code_text(text)} == cameos

@@ -2001,3 +2001,11 @@ def test_who_stopped_an_act_did_not_do_it(coder, text):
 ])
 def test_rushing_forces_mobilizes_them_rushing_the_injured_to_hospital_does_not(coder, text, cameos):
     assert {e.cameo for e in coder.code_text(text)} == cameos
+
+
+def test_who_is_set_to_undergo_an_act_does_not_intend_it(coder):
+    (extradition,) = coder.code_text("The crime boss is set to be extradited to the U.S.")
+    assert extradition.rule == "063.extradite" and not extradition.actor, extradition.actor
+    assert _has(extradition.recipient, "USA")
+    (visit,) = coder.code_text("The minister is set to visit Moscow.")
+    assert visit.actor[0].sector == "GOV" and _has(visit.recipient, "RUS")

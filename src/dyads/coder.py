@@ -370,7 +370,10 @@ class EventCoderComponent:
             cameo = self.knowledge.recode_for("threaten" if threat else "intent", cameo) or cameo
 
         actor_head, passive = self.finder.subject_of(anchor)
-        if passive and on_intent_adjective:
+        if passive and on_intent_adjective and dependent(trig.head, "auxpass") is not None:
+            # "the crime boss is set to be extradited": the subject will undergo the act, whoever does it
+            actor_head, passive = self.finder.subject_of(trig.head)
+        elif passive and on_intent_adjective:
             # "the minister is set to visit": "set" is an adjective here, its subject the one who will act
             actor_head, passive = dependent(anchor, "nsubjpass") or actor_head, False
         if cameo[:2] in FORCE_ROOTS and self._by_mishap(trig.head, actor_head):

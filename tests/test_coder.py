@@ -2009,3 +2009,16 @@ def test_who_is_set_to_undergo_an_act_does_not_intend_it(coder):
     assert _has(extradition.recipient, "USA")
     (visit,) = coder.code_text("The minister is set to visit Moscow.")
     assert visit.actor[0].sector == "GOV" and _has(visit.recipient, "RUS")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("Russia intends to send troops to Syria.", True),
+    ("The efforts of the mediators were only intended to divert attention from the killings.", False),
+    ("Parliament passed several reforms intended to reduce crime.", False),
+])
+def test_what_a_thing_is_intended_for_is_no_one_s_promise(coder, text, intent):
+    assert any(e.cameo.startswith("03") or e.cameo == "138" for e in coder.code_text(text)) == intent
+
+
+def test_taking_a_bribe_is_no_agreement(coder):
+    assert coder.code_text("Customs officers accepted bribes from smugglers.") == []

@@ -2022,3 +2022,15 @@ def test_what_a_thing_is_intended_for_is_no_one_s_promise(coder, text, intent):
 
 def test_taking_a_bribe_is_no_agreement(coder):
     assert coder.code_text("Customs officers accepted bribes from smugglers.") == []
+
+
+@pytest.mark.parametrize("text, cameos", [
+    ("Production of the drug has declined in Europe in recent years.", set()),
+    ("Iran declined the invitation to the summit.", {"125"}),
+    ("Such programs would yield sustainable results.", set()),
+    ("The rebels yielded to the army.", {"080"}),
+    ("These strategies have repeatedly failed to make an impact in El Salvador.", set()),
+    ("Brazil has failed to address the problem.", {"120"}),
+])
+def test_things_that_fall_produce_or_fail_refuse_and_concede_nothing(coder, text, cameos):
+    assert {e.cameo for e in coder.code_text(text)} == cameos

@@ -21,6 +21,7 @@ from .events import (
     FRAMED,
     Trigger,
     TriggerFinder,
+    act_phrases,
     counts_people,
     dependent,
     is_infinitive,
@@ -1089,9 +1090,8 @@ def _one_act_told_twice(events: list[Event], triggers: list[Trigger], event_of: 
         if verb.pattern.cameo[:2] not in FORCE_ROOTS:
             continue
         subject = dependent(verb.head, "nsubj")
-        means = [o for p in verb.head.children if p.dep_ == "prep" and p.lower_ in ("in", "during")
-                 for o in p.children if o.dep_ == "pobj"]
-        noun = next((by_head[t.i] for t in [subject, *means] if t is not None and t.i in by_head), None)
+        noun = next((by_head[t.i] for t in [subject, *act_phrases(verb.head)] if t is not None and t.i in by_head),
+                    None)
         if noun is None or noun.pattern.cameo[:2] not in FORCE_ROOTS:
             continue
         told, named = event_of.get(verb.head.i), event_of.get(noun.head.i)

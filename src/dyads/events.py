@@ -224,16 +224,14 @@ class TriggerFinder:
     def _means_owner(self, verb: Token) -> Token | None:
         """"were killed in police firing", "died in an Israeli air strike": a passive without "by"
         whose means is an act (an event noun) with a named doer; or what was fired from a country."""
-        for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "during"):
-                means = dependent(prep, "pobj")
-                if means is not None and means.lower_ in self.actor_words and any(
-                        c.dep_ in ("acl", "compound") and c.lemma_.lower() in self.event_nouns for c in means.children):
-                    return means  # "police firing" parsed as "police" + a participle
-                if means is not None and self._names_act(means):
-                    owner = self._owner_of_act(means)  # "in an air strike by government forces"
-                    if owner is not None:
-                        return owner
+        for means in act_phrases(verb):
+            if means.lower_ in self.actor_words and any(
+                    c.dep_ in ("acl", "compound") and c.lemma_.lower() in self.event_nouns for c in means.children):
+                return means  # "police firing" parsed as "police" + a participle
+            if self._names_act(means):
+                owner = self._owner_of_act(means)  # "in an air strike by government forces"
+                if owner is not None:
+                    return owner
         if verb.lemma_.lower() in self.fired_from_verbs:
             origin = prep_object(verb, "from")  # "a mortar bomb was fired at it from the Gaza Strip"
             if origin is not None and origin.ent_type_ in ("GPE", "LOC"):
@@ -415,6 +413,13 @@ class TriggerFinder:
                                 out.append(obj)
         # (the trigger's own words are no participant: "control" in "took control of the prisons")
         return [t for t in out if t is not None and not trigger.span.start <= t.i < trigger.span.end]
+
+
+def act_phrases(verb: Token) -> list[Token]:
+    """The objects of the verb's "in" and "during" phrases, where the act it happened in is named ("were
+    killed in a suicide bombing", "wounded during clashes")."""
+    return [obj for prep in verb.children if prep.dep_ == "prep" and prep.lower_ in ("in", "during")
+            if (obj := dependent(prep, "pobj")) is not None]
 
 
 def _clause_on_prepositional_object(verb: Token) -> bool:

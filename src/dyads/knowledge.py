@@ -268,9 +268,10 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
         bad = [w for w in entry.get(key) or [] if not isinstance(w, str)]
         if bad:  # YAML reads a bare on / off / yes / no as a boolean: quote such words
             raise ValueError(f"event pattern {entry.get('id')!r}: {key} must be words, got {bad!r} (quote them)")
-    if entry.get("jointly") is not None and str(entry["jointly"]) not in cameo:
-        raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {entry['jointly']!r} (jointly)")
-    pattern = EventPattern(**{**entry, "cameo": code})
+    jointly = None if entry.get("jointly") is None else str(entry["jointly"])
+    if jointly is not None and jointly not in cameo:
+        raise ValueError(f"event pattern {entry.get('id')!r}: unknown CAMEO code {jointly!r} (jointly)")
+    pattern = EventPattern(**{**entry, "cameo": code, "jointly": jointly})
     if not pattern.verbs and not pattern.nouns:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
     if pattern.plover_type and pattern.plover_type not in {c.plover_type for c in cameo.values()}:

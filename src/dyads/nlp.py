@@ -213,14 +213,14 @@ def attach_stranded_subjects(doc: Doc) -> None:
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
         if not any(a.tag_ in ("VBD", "VBZ", "VBP", "MD") for a in auxiliaries):
             continue
-        first = min(a.i for a in auxiliaries)
-        if first <= verb.sent.start:
+        first, sentence_start = min(a.i for a in auxiliaries), verb.sent.start
+        if first <= sentence_start:
             continue
         noun = doc[first - 1]
         if noun.pos_ not in ("NOUN", "PROPN") or noun.dep_ != "conj" \
                 or noun.head.pos_ not in ("NOUN", "PROPN") or noun.i >= verb.left_edge.i:
             continue
-        joiner = doc[noun.left_edge.i - 1] if noun.left_edge.i > verb.sent.start else None
+        joiner = doc[noun.left_edge.i - 1] if noun.left_edge.i > sentence_start else None
         noun.head = verb
         noun.dep_ = "nsubjpass" if any(c.dep_ == "auxpass" for c in verb.children) else "nsubj"
         if joiner is not None and joiner.dep_ == "cc" and joiner.head.i != verb.head.i:

@@ -2034,3 +2034,25 @@ def test_taking_a_bribe_is_no_agreement(coder):
 ])
 def test_things_that_fall_produce_or_fail_refuse_and_concede_nothing(coder, text, cameos):
     assert {e.cameo for e in coder.code_text(text)} == cameos
+
+
+@pytest.mark.parametrize("text, rule, target", [
+    # the noun of a transitive act names its victim with "of", as the verb names it as object
+    ("Hussein was responsible for mass killings of Kurdish people in the late 1980s.", "190.killing_noun",
+     "Kurdish people"),
+    # mediation is with a party, as talks are
+    ("France's conservative government ended mediation efforts with the truckers on Thursday.", "165.halt_mediation",
+     "the truckers"),
+    # a release is sought for someone
+    ("Venezuela's chief prosecutor seeks conditional release for Utah man held in jail over a year.",
+     "030.want>0841.release_noun", "Utah man"),
+    # the phrase may hang on the operation's name, set beside it
+    ("Pakistan Army launched a strategic offensive military operation, Operation Rah-e-Nijat, against militants in "
+     "South Waziristan Agency on June 19, 2009.", "190.fighting_noun", "militants in South Waziristan Agency"),
+    # victims are people (civilians), so they, not the aid, are whom aid is for
+    ("The Johor government is considering sending aid, including volunteers and basic supplies, to help victims of "
+     "the Sabah earthquake.", "014.consider_act>070.provide_aid", "victims of the Sabah earthquake"),
+])
+def test_target_named_by_a_phrase_of_the_act(coder, text, rule, target):
+    (event,) = [e for e in coder.code_text(text) if e.rule == rule]
+    assert [a.text for a in event.recipient] == [target]

@@ -346,6 +346,8 @@ class TriggerFinder:
         places = [head]
         if (adjective := dependent(head, "acomp")) is not None:  # "is skeptical about the deal"
             places.append(adjective)
+        if head.pos_ == "NOUN":  # "launched an operation, Operation Rah-e-Nijat, against militants": on its name
+            places += [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
         obj = dependent(head, "dobj")
         sum_kinds = []
         if obj is not None:

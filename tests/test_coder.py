@@ -1940,6 +1940,22 @@ def test_a_conjoined_clause_keeps_its_own_subject_the_parser_joined_to_the_first
     (deployment,) = coder.code_text("Some areas were under tight surveillance and rapid action force had been "
                                     "deployed there.")
     assert deployment.cameo.startswith("15") and [a.text for a in deployment.actor] == ["rapid action force"]
+    # the second clause may hang on the reporting verb rather than on the first clause
+    (deployment,) = coder.code_text("He said that the situation was under control and police have been deployed "
+                                    "in the area.")
+    assert [a.text for a in deployment.actor] == ["police"], deployment
+
+
+@pytest.mark.parametrize("text, target", [
+    ("he said the security has been tightened in the metropolis.", "the metropolis"),
+    ("Curfew was clamped in the old city at 2 pm.", "the old city"),
+    ("A close vigil is being maintained by the police.", None),
+])
+def test_a_measure_told_in_the_passive_is_not_its_own_target(coder, text, target):
+    """Security tightened, a curfew clamped, a vigil kept: the subject is the act's object, which these
+    patterns never take for a participant; the target is where the measure is laid, if anywhere."""
+    (event,) = [e for e in coder.code_text(text) if not e.cameo.startswith("01")]
+    assert [a.text for a in event.recipient] == ([target] if target else []), event
 
 
 @pytest.mark.parametrize("text, rule, target", [

@@ -27,6 +27,7 @@ from .events import (
     is_infinitive,
     is_misparsed_reduced_relative,
     is_purpose_clause,
+    matches_words,
     passive_subjects,
     prep_object,
 )
@@ -412,6 +413,10 @@ class EventCoderComponent:
             # the passive's subject takes the object's place among the roles: "X was attacked", "the
             # relics were returned to Egypt" (the one they went to comes first)
             ordered = roles if "dobj" in roles else ["dobj", *roles]
+            if "dobj" not in roles and pattern.object and matches_words(subjects, pattern.object):
+                # the measure itself, which the pattern does not take for a participant: "security has been
+                # tightened in the metropolis", "a curfew was imposed in the town"
+                ordered = roles
             recipient_heads = [t for role in ordered
                                for t in (subjects if role == "dobj" else self.finder.recipient_heads(trig, [role]))]
         elif passive and subjects:

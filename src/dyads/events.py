@@ -127,12 +127,12 @@ class TriggerFinder:
         if pattern.object and pattern.voice == "passive":
             # the passive's object is its grammatical subject: "50 persons were held", not "talks were
             # held with the leaders"
-            if not any(c.dep_ == "nsubjpass" and _matches_words([c, *c.children], pattern.object)
+            if not any(c.dep_ == "nsubjpass" and matches_words([c, *c.children], pattern.object)
                        for c in head.children):
                 return False
         elif pattern.object and not _has_object(head, pattern.object):
             return False
-        if pattern.unless_object and _matches_words(
+        if pattern.unless_object and matches_words(
                 [c for c in head.children if c.dep_ in ("dobj", "compound", "amod")] + passive_subjects(head)
                 + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None],
                 pattern.unless_object):
@@ -616,7 +616,7 @@ def _relative_antecedent(subject: Token) -> Token:
     return subject
 
 
-def _matches_words(tokens, words: list[str]) -> bool:
+def matches_words(tokens, words: list[str]) -> bool:
     """Is one of the tokens one of the words? An upper-case word is an entity label: PERSON matches a
     person's name ("captured Pinky")."""
     labels = {w for w in words if w.isupper()}
@@ -678,7 +678,7 @@ def _has_object(head: Token, words: list[str]) -> bool:
                 or (t.head.i == cand.i and t.dep_ == "prep" and t.lower_ == "of")
                 or (of_object is not None and (t.i == of_object.i
                                                or (t.head.i == of_object.i and t.dep_ in NOUN_MODIFIERS)))]
-        if _matches_words(core, words):
+        if matches_words(core, words):
             return True
     return False
 
@@ -689,4 +689,4 @@ def _has_context(head: Token, words: list[str], skip: tuple[str, ...] = ()) -> b
         if child.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "aux", "mark", *skip):
             continue  # (nor the "to" of an infinitive: "going to buy cosmetics" names no partner)
         tokens.extend(child.subtree)
-    return _matches_words(tokens, words)
+    return matches_words(tokens, words)

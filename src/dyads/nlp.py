@@ -21,6 +21,7 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import spacy
 from spacy.attrs import DEP, NORM, ORTH
 from spacy.language import Language
@@ -204,9 +205,11 @@ def attach_stranded_subjects(doc: Doc) -> None:
     """"protesters blocked the roads and police have arrested 20", "areas were under surveillance and rapid
     action force had been deployed": a conjoined clause with a tensed auxiliary has a subject of its own.
     Where the parser found none and joined the noun just before the auxiliary to a noun of the first
-    clause ("the roads and police"), that noun is made the clause's subject, and the "and" joins clauses."""
-    conj = doc.vocab.strings["conj"]
-    for i in (doc.to_array(DEP) == conj).nonzero()[0]:
+    clause ("the roads and police"), that noun is made the clause's subject, and the "and" joins clauses. The
+    clause may also hang on a reporting verb ("said the situation was under control and police have been
+    deployed")."""
+    clause_labels = [doc.vocab.strings["conj"], doc.vocab.strings["ccomp"]]
+    for i in np.isin(doc.to_array(DEP), clause_labels).nonzero()[0]:
         verb = doc[int(i)]
         if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass") for c in verb.children):
             continue
@@ -223,7 +226,7 @@ def attach_stranded_subjects(doc: Doc) -> None:
         joiner = doc[noun.left_edge.i - 1] if noun.left_edge.i > sentence_start else None
         noun.head = verb
         noun.dep_ = "nsubjpass" if any(c.dep_ == "auxpass" for c in verb.children) else "nsubj"
-        if joiner is not None and joiner.dep_ == "cc" and joiner.head.i != verb.head.i:
+        if verb.dep_ == "conj" and joiner is not None and joiner.dep_ == "cc" and joiner.head.i != verb.head.i:
             joiner.head = verb.head
 
 

@@ -1976,6 +1976,10 @@ def test_an_attempted_assassination_has_its_own_code_and_the_attempt_noun_frames
                    if e.cameo.startswith("18")]
     assert thwarted.cameo == "185" and not thwarted.actor, thwarted.actor  # the police did not attempt it
     assert [r.text for r in thwarted.recipient] == ["the governor"]
+    # the same news reported: the reported clause's subject is the attempt, and the report's speaker is not its doer
+    (reported,) = [e for e in coder.code_text("An attempt to assassinate the governor was thwarted, police reported.")
+                   if e.cameo.startswith("18")]
+    assert reported.cameo == "185" and not reported.actor and [r.text for r in reported.recipient] == ["the governor"]
     # an attempt at other force is told as the act itself
     assert {e.cameo for e in coder.code_text("Gunmen tried to kill the governor on Monday.")} == {"190"}
 

@@ -223,6 +223,14 @@ class EventCoderComponent:
                         governor_of[trig.head.i] = above
                     break
                 below = above_token
+        # "police reported an attempt to assassinate the governor was thwarted": the news is the attempt, whose
+        # framing noun is the subject of the reported clause
+        for framed, g in list(governor_of.items()):
+            noun, clause = g.head, g.head.head
+            above = by_head.get(clause.head.i)
+            if g.pattern.frames_only and noun.pos_ == "NOUN" and noun.dep_ in ("nsubj", "nsubjpass") \
+                    and clause.dep_ == "ccomp" and above is not None and above.pattern.cameo == "010":
+                reporters.append((by_head[framed], above))
         frame_heads = {g.head.i for g in governor_of.values()}
         # "urged Americans to consider leaving": a frame around a frame of no act carries nothing; the
         # outer verb is told as it is (an appeal)

@@ -2076,3 +2076,32 @@ def test_things_that_fall_produce_or_fail_refuse_and_concede_nothing(coder, text
 def test_target_named_by_a_phrase_of_the_act(coder, text, rule, target):
     (event,) = [e for e in coder.code_text(text) if e.rule == rule]
     assert [a.text for a in event.recipient] == [target]
+
+
+@pytest.mark.parametrize("text, cameo, target", [
+    ("Amnesty International issued a statement calling on the Belarusian authorities to release the prisoners.",
+     "02", "the Belarusian authorities"),
+    ("The foreign ministry issued a statement condemning the attack on the embassy.", "111", "the embassy"),
+])
+def test_a_statement_doing_an_act_is_the_act(coder, text, cameo, target):
+    """"issued a statement calling on X": the statement is how the appeal was made; the appeal is the news."""
+    events = coder.code_text(text)
+    main = max(events, key=lambda e: e.confidence)
+    assert main.cameo.startswith(cameo) and [r.text for r in main.recipient] == [target], events
+
+
+def test_what_an_appeal_asks_for_is_not_done_unless_ordered(all_events_coder):
+    """"called on the authorities to ensure his hearing is open": no hearing (090) was held; an order does
+    the act by authority ("ordered the police to arrest the rioters": the arrest stands)."""
+    appeal = all_events_coder.code_text("Amnesty International called on the authorities to ensure that his "
+                                        "hearing is open to the public.")
+    assert [e.cameo for e in appeal] == ["020"], appeal
+    order = all_events_coder.code_text("The minister ordered the police to arrest the rioters.")
+    assert {e.cameo for e in order} == {"100", "173"}, order
+
+
+def test_the_opposition_is_a_party_unless_opposed_to_something(coder):
+    assert not coder.code_text("The opposition gathered in the capital on Monday.")
+    (opposed,) = [e for e in coder.code_text("Britain reiterated its strong opposition to the plan.")
+                  if e.cameo.startswith("12")]
+    assert [r.text for r in opposed.recipient] == ["the plan"]

@@ -41,6 +41,7 @@ FAILURE_KEY = "dyads_failure"  # why the coder failed on a story (a bug to repor
 ASSUMED_KEY = "dyads_assumed_country"  # spans whose country is the story's, assumed (a place may correct it)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ALLEGING = ("allege", "claim")  # framing kinds whose act is alleged, not told as fact
+ASKING_ROOTS = ("02", "10")  # appeals and demands: the act in their infinitive is asked for, not done
 EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 # codes of imposing, lifting or calling for a measure (ease restrictions or sanctions, threaten with sanctions,
 # sanction, restrict, blockade)
@@ -145,7 +146,7 @@ class EventCoderComponent:
                 if event is not None:
                     event.confidence = round(event.confidence * 0.8, 3)
                     events.append(event)
-        kept = {id(e) for e in _without_topics(events + speakers, doc)}
+        kept = {id(e) for e in _without_topics(events + speakers, doc, self.light_verbs)}
         speakers = [e for e in speakers if id(e) in kept]
         events = self._main_events(self._merge_repeats([e for e in events if id(e) in kept]))
         # Who reported the news is an event too (a statement, 010), never the sentence's main one,
@@ -195,6 +196,10 @@ class EventCoderComponent:
             if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
                     and clause.dep_ == "dobj" and clause.pos_ in ("NOUN", "PROPN"):
                 reported.add(above.head.i)  # "announced the deployment of troops": the news is the deployment
+                continue
+            if above is not None and above.pattern.cameo == "010" and trig.pattern.cameo != "010" \
+                    and above.head.pos_ == "NOUN" and clause.dep_ == "acl" and clause.tag_ == "VBG":
+                reporters.append((trig, above))  # "issued a statement calling on X to ...": the news is the appeal
                 continue
             if above is None or (clause.dep_ not in FRAMED and not infinitive):
                 continue  # ("sworn to fight" is often parsed as an adverbial clause)
@@ -959,10 +964,11 @@ def _best_by_sentence(events: list[Event]) -> dict[int, float]:
     return best
 
 
-def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
+def _without_topics(events: list[Event], doc: Doc, light_verbs: set[str]) -> list[Event]:
     """An act named inside the object of another event's verb is that event's topic, not a second
     event: "blamed Israel for the bombing", "condemned the attack", "rejected an appeal for deploying
-    troops". (A clause of its own inside the object still reports its own act.)"""
+    troops". (A clause of its own inside the object still reports its own act.) So is an act inside what
+    an appeal or demand asks for, unless the demand is an order, which does the act by authority."""
     spans = {id(e): span for e in events
              if (span := doc.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand")) is not None}
     topics: set[int] = set()
@@ -974,6 +980,11 @@ def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "prep"):
                     topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child)}
+        if e.cameo[:2] in ASKING_ROOTS:  # "called on X to ensure his hearing is open": what is asked for
+            for head in (t for t in span if t.pos_ in ("VERB", "AUX") and not _is_light(t, light_verbs)):
+                for child in head.children:
+                    if child.dep_ == "xcomp":
+                        topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child, ("relcl", "advcl"))}
         if e.cameo.startswith("14"):  # "blocked roads demanding ...", "staged rallies, saying ...": its demand
             clause = span.root.head if span.root.dep_ == "dobj" else span.root  # (through "staged")
             for child in clause.children:
@@ -982,9 +993,9 @@ def _without_topics(events: list[Event], doc: Doc) -> list[Event]:
     return [e for e in events if id(e) not in spans or spans[id(e)].root.i not in topics]
 
 
-def _inside_own_clause(token: Token, top: Token) -> bool:
+def _inside_own_clause(token: Token, top: Token, clauses: tuple[str, ...] = ("relcl", "advcl", "ccomp")) -> bool:
     while token.i != top.i:
-        if token.dep_ in ("relcl", "advcl", "ccomp"):
+        if token.dep_ in clauses:
             return True
         token = token.head
     return False

@@ -2105,3 +2105,14 @@ def test_the_opposition_is_a_party_unless_opposed_to_something(coder):
     (opposed,) = [e for e in coder.code_text("Britain reiterated its strong opposition to the plan.")
                   if e.cameo.startswith("12")]
     assert [r.text for r in opposed.recipient] == ["the plan"]
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("Sudan’s government allowed humanitarian relief to war-torn parts of the country.", "0863"),
+    ("Iraq allowed UN inspectors into the sites.", "0862"),
+    ("Khartoum will accept a UN peacekeeping force in Darfur.", "0861"),
+])
+def test_letting_in_peacekeepers_inspectors_or_aid_has_its_own_code(coder, text, cameo):
+    """CAMEO 086 has three kinds of international involvement a state lets in, each with its own code."""
+    events = coder.code_text(text)  # (a promise to let them in is coded 035, by the rule that found the act)
+    assert [e.rule.split(">")[-1].split(".")[0] for e in events] == [cameo], events

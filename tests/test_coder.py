@@ -2116,3 +2116,21 @@ def test_letting_in_peacekeepers_inspectors_or_aid_has_its_own_code(coder, text,
     """CAMEO 086 has three kinds of international involvement a state lets in, each with its own code."""
     events = coder.code_text(text)  # (a promise to let them in is coded 035, by the rule that found the act)
     assert [e.rule.split(">")[-1].split(".")[0] for e in events] == [cameo], events
+
+
+@pytest.mark.parametrize("text, target", [
+    ("The Iranian government declared its support for the Sochi deal.", "the Sochi deal"),
+    ("Britain reaffirmed its solidarity with the Ukrainian people.", "the Ukrainian people"),
+    ("The US voiced strong backing for Israel.", "Israel"),
+])
+def test_support_put_into_words_is_an_endorsement(coder, text, target):
+    (event,) = coder.code_text(text)
+    assert event.cameo == "051" and [r.text for r in event.recipient] == [target], event
+
+
+def test_a_sum_contributed_is_aid_and_a_commitment_reinforced_no_mobilization(coder):
+    events = coder.code_text("Germany has reinforced its commitment to Syrian refugees with a contribution of "
+                             "56 million euros to the World Food Programme.")
+    assert [e.cameo for e in events] == ["070"] and events[0].actor[0].country == "DEU", events
+    (forces,) = coder.code_text("The army reinforced its positions along the border.")
+    assert forces.cameo == "150"

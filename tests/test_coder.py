@@ -2134,3 +2134,14 @@ def test_a_sum_contributed_is_aid_and_a_commitment_reinforced_no_mobilization(co
     assert [e.cameo for e in events] == ["070"] and events[0].actor[0].country == "DEU", events
     (forces,) = coder.code_text("The army reinforced its positions along the border.")
     assert forces.cameo == "150"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The election commission cleared the opposition candidate to run for president.", ["0812"]),
+    ("The government legalized the Communist Party.", ["0812"]),
+    # a plan is no one who lets candidates stand
+    ("The cabinet approved a plan that will not allow candidates from the militant group on the ballots.", []),
+])
+def test_letting_a_candidate_or_party_stand_lifts_a_ban_on_them(coder, text, expected):
+    assert [e.cameo for e in coder.code_text(text) if e.cameo.startswith("08") or e.cameo.startswith("12")] \
+        == expected

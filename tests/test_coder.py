@@ -2145,3 +2145,9 @@ def test_a_sum_contributed_is_aid_and_a_commitment_reinforced_no_mobilization(co
 def test_letting_a_candidate_or_party_stand_lifts_a_ban_on_them(coder, text, expected):
     assert [e.cameo for e in coder.code_text(text) if e.cameo.startswith("08") or e.cameo.startswith("12")] \
         == expected
+
+
+def test_the_one_let_is_the_target_where_parsed_as_the_subject_of_the_infinitive(coder):
+    """spaCy parses "allowed candidate X to participate" as allow [X to participate]: X is the one let."""
+    (event,) = coder.code_text("The Supreme Court allowed candidate Jean Kouassi to participate in the elections.")
+    assert event.cameo == "0812" and [r.text for r in event.recipient] == ["candidate Jean Kouassi"], event

@@ -28,6 +28,7 @@ FRAMED = {"xcomp", "ccomp"}
 NOUN_MODIFIERS = ("compound", "amod", "nmod")
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}  # entities that name someone who can act
 NOT_PEOPLE_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 FORCE_ROOTS = ("18", "19", "20")  # CAMEO roots of force: assault, fight, mass violence
 
@@ -387,8 +388,13 @@ class TriggerFinder:
                             continue
                         mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ == "for"), None)
                         in_trigger = trigger.span.start <= clause.i < trigger.span.end
-                        if mark is not None or in_trigger \
-                                or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ") or _is_small_clause(clause):
+                        # ("allowed candidate X to participate": the one let or asked, a name parsed as the
+                        # subject of an infinitive clause; not a thing: "declared [a state of siege to begin]")
+                        let_or_asked = clause.dep_ == "ccomp" and is_infinitive(clause) and any(
+                            s.dep_ == "nsubj" and (s.pos_ in ("PROPN", "PRON") or s.ent_type_ in NAME_LABELS)
+                            for s in clause.children)
+                        if mark is not None or in_trigger or _is_small_clause(clause) or let_or_asked \
+                                or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ"):
                             out += [s for s in clause.children if s.dep_ == "nsubj"]
                             if in_trigger:  # "let free [the leaders]"
                                 out += [o for o in clause.children if o.dep_ == "dobj" and o.pos_ in ACTOR_POS]

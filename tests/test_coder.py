@@ -2151,3 +2151,12 @@ def test_the_one_let_is_the_target_where_parsed_as_the_subject_of_the_infinitive
     """spaCy parses "allowed candidate X to participate" as allow [X to participate]: X is the one let."""
     (event,) = coder.code_text("The Supreme Court allowed candidate Jean Kouassi to participate in the elections.")
     assert event.cameo == "0812" and [r.text for r in event.recipient] == ["candidate Jean Kouassi"], event
+
+
+@pytest.mark.parametrize("text, cameo", [
+    ("The air force carried out strikes on Friday against rebel targets near the border.", "190"),
+    ("The United States launched an air strike against a militant base.", "195"),
+    ("Workers went on strike at the base.", "143"),
+])
+def test_what_is_struck_tells_a_military_strike_from_a_walkout(coder, text, cameo):
+    assert [e.cameo for e in coder.code_text(text)] == [cameo]

@@ -2160,3 +2160,12 @@ def test_the_one_let_is_the_target_where_parsed_as_the_subject_of_the_infinitive
 ])
 def test_what_is_struck_tells_a_military_strike_from_a_walkout(coder, text, cameo):
     assert [e.cameo for e in coder.code_text(text)] == [cameo]
+
+
+def test_whose_sanctions_they_are_is_who_lifts_them(coder):
+    (eased,) = coder.code_text("EU sanctions against Russia were eased in March.")
+    assert eased.cameo == "085" and [a.code for a in eased.actor] == ["IGOEUR"] \
+        and [r.country for r in eased.recipient] == ["RUS"], eased
+    # a border is not sealed by the place it belongs to
+    (sealed,) = coder.code_text("The town's borders were sealed on Friday.")
+    assert not any("town" in a.text for a in sealed.actor), sealed

@@ -46,6 +46,7 @@ EXECUTIVE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 # codes of imposing, lifting or calling for a measure (ease restrictions or sanctions, threaten with sanctions,
 # sanction, restrict, blockade)
 MEASURE_CODES = ("081", "085", "1312", "16", "172", "191")
+OWNED_MEASURE_CODES = ("081", "085", "163")  # sanctions and restrictions, named after who imposes them
 INNER_PREPS = ("of", "to", "for", "from", "with", "against", "on", "by")
 TARGET_PLACE_PREPS = ("in", "to", "into", "at", "on", "against", "inside", "from")
 VENUE_PREPS = ("in", "at", "inside")  # where parties meet or act together: no party to it
@@ -426,10 +427,16 @@ class EventCoderComponent:
             # the passive's subject takes the object's place among the roles: "X was attacked", "the
             # relics were returned to Egypt" (the one they went to comes first)
             ordered = roles if "dobj" in roles else ["dobj", *roles]
-            if "dobj" not in roles and pattern.object and matches_words(subjects, pattern.object):
+            measure_told = bool(pattern.object) and matches_words(subjects, pattern.object)
+            if "dobj" not in roles and measure_told:
                 # the measure itself, which the pattern does not take for a participant: "security has been
                 # tightened in the metropolis", "a curfew was imposed in the town"
                 ordered = roles
+            if measure_told and actor_head is None and cameo.startswith(OWNED_MEASURE_CODES):
+                # whose sanctions or restrictions they are, if said, is who imposes or lifts them ("UN sanctions
+                # against Iran were lifted", "Israel's blockade was eased"; not "Ayodhya's borders were sealed")
+                actor_head = next((c for subject in subjects for c in subject.children
+                                   if c.dep_ in ("poss", "compound") and resolver.is_actor_like(c)), None)
             recipient_heads = [t for role in ordered
                                for t in (subjects if role == "dobj" else self.finder.recipient_heads(trig, [role]))]
         elif passive and subjects:

@@ -231,10 +231,10 @@ class EventCoderComponent:
                 below = above_token
         # "police reported an attempt to assassinate the governor was thwarted": the news is the attempt, whose
         # framing noun is the subject of the reported clause
-        for framed, g in list(governor_of.items()):
-            noun, clause = g.head, g.head.head
+        for framed, governor in list(governor_of.items()):
+            noun, clause = governor.head, governor.head.head
             above = by_head.get(clause.head.i)
-            if g.pattern.frames_only and noun.pos_ == "NOUN" and noun.dep_ in ("nsubj", "nsubjpass") \
+            if governor.pattern.frames_only and noun.pos_ == "NOUN" and noun.dep_ in ("nsubj", "nsubjpass") \
                     and clause.dep_ == "ccomp" and above is not None and above.pattern.cameo == "010":
                 reporters.append((by_head[framed], above))
         frame_heads = {g.head.i for g in governor_of.values()}

@@ -2169,3 +2169,8 @@ def test_whose_sanctions_they_are_is_who_lifts_them(coder):
     # a border is not sealed by the place it belongs to
     (sealed,) = coder.code_text("The town's borders were sealed on Friday.")
     assert not any("town" in a.text for a in sealed.actor), sealed
+
+
+def test_protest_leaders_are_the_opposition_not_the_government(coder):
+    (met,) = coder.code_text("Protest leaders met the military council.")
+    assert [a.sector for a in met.actor] == ["OPP"], met

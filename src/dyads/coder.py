@@ -19,6 +19,7 @@ from .dates import resolve_date
 from .events import (
     FORCE_ROOTS,
     FRAMED,
+    NAMED_ACTORS,
     Trigger,
     TriggerFinder,
     act_phrases,
@@ -231,7 +232,7 @@ class EventCoderComponent:
                 below = above_token
         # "police reported an attempt to assassinate the governor was thwarted": the news is the attempt, whose
         # framing noun is the subject of the reported clause
-        for framed, governor in list(governor_of.items()):
+        for framed, governor in governor_of.items():
             noun, clause = governor.head, governor.head.head
             above = by_head.get(clause.head.i)
             if governor.pattern.frames_only and noun.pos_ == "NOUN" and noun.dep_ in ("nsubj", "nsubjpass") \
@@ -778,7 +779,7 @@ class EventCoderComponent:
 
     def _is_someone(self, head: Token, resolver: ActorResolver) -> bool:
         """Does the phrase name someone who can act, not a thing ("the new law", "tools")?"""
-        return head.pos_ in ("PROPN", "PRON") or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") \
+        return head.pos_ in ("PROPN", "PRON") or head.ent_type_ in NAMED_ACTORS \
             or head.lower_ in self.finder.actor_words \
             or any(a.is_resolved for a in resolver.resolve(head))  # "his country", "the group al-Nusra Front"
 
@@ -860,7 +861,7 @@ def _noun_reports_event(noun: Token, light_verbs: set[str]) -> bool:
         if child.dep_ in NOUN_PARTICIPANTS or (child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN")):
             return True  # "Israel's raid", "police firing"
         if child.dep_ == "prep" and child.lower_ in NOUN_PARTICIPANT_PREPS and any(
-                g.dep_ == "pobj" and (g.pos_ == "PROPN" or g.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"))
+                g.dep_ == "pobj" and (g.pos_ == "PROPN" or g.ent_type_ in NAMED_ACTORS)
                 for g in child.children):
             return True
         if child.dep_ in ("compound", "amod") and child.ent_type_ in ("GPE", "NORP", "ORG"):
@@ -983,15 +984,14 @@ def _without_topics(events: list[Event], doc: Doc, light_verbs: set[str]) -> lis
         span = spans.get(id(e))
         if span is None or e.cameo.startswith("01"):
             continue  # (what a statement is about stays news: "to a question on how many were killed, he said")
+        asking = e.cameo[:2] in ASKING_ROOTS
         for head in (t for t in span if t.pos_ in ("VERB", "AUX")):  # "refused to respond to a demand"
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "prep"):
                     topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child)}
-        if e.cameo[:2] in ASKING_ROOTS:  # "called on X to ensure his hearing is open": what is asked for
-            for head in (t for t in span if t.pos_ in ("VERB", "AUX") and not _is_light(t, light_verbs)):
-                for child in head.children:
-                    if child.dep_ == "xcomp":
-                        topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child, ("relcl", "advcl"))}
+                elif asking and child.dep_ == "xcomp" and not _is_light(head, light_verbs):
+                    # "called on X to ensure his hearing is open": what is asked for
+                    topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child, ("relcl", "advcl"))}
         if e.cameo.startswith("14"):  # "blocked roads demanding ...", "staged rallies, saying ...": its demand
             clause = span.root.head if span.root.dep_ == "dobj" else span.root  # (through "staged")
             for child in clause.children:
@@ -1019,7 +1019,7 @@ def _is_negative_participant(token: Token, words: set[str]) -> bool:
 
 
 def _is_named(token: Token) -> bool:
-    return token.pos_ == "PROPN" or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+    return token.pos_ == "PROPN" or token.ent_type_ in NAMED_ACTORS
 
 
 def _to_wire(event: Event) -> dict:

@@ -28,7 +28,6 @@ FRAMED = {"xcomp", "ccomp"}
 NOUN_MODIFIERS = ("compound", "amod", "nmod")
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
-NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}  # entities that name someone who can act
 NOT_PEOPLE_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 FORCE_ROOTS = ("18", "19", "20")  # CAMEO roots of force: assault, fight, mass violence
 
@@ -391,7 +390,7 @@ class TriggerFinder:
                         # ("allowed candidate X to participate": the one let or asked, a name parsed as the
                         # subject of an infinitive clause; not a thing: "declared [a state of siege to begin]")
                         let_or_asked = clause.dep_ == "ccomp" and is_infinitive(clause) and any(
-                            s.dep_ == "nsubj" and (s.pos_ in ("PROPN", "PRON") or s.ent_type_ in NAME_LABELS)
+                            s.dep_ == "nsubj" and (s.pos_ in ("PROPN", "PRON") or s.ent_type_ in NAMED_ACTORS)
                             for s in clause.children)
                         if mark is not None or in_trigger or _is_small_clause(clause) or let_or_asked \
                                 or (clause.dep_ == "ccomp" and clause.pos_ == "ADJ"):

@@ -275,6 +275,16 @@ def test_an_act_inside_the_object_of_another_is_its_topic(coder):
     assert [e for e in events if e.cameo.startswith("19")]
 
 
+def test_an_act_done_by_way_of_another_is_an_event_of_its_own(coder):
+    # "by" with a gerund tells the means: an act, not the topic of the one it serves
+    events = coder.code_text("Trump has now suspended military aid to Pakistan by accusing Pakistan of pursuing "
+                             "double-standard policies.")
+    assert {e.event_type for e in events if e.event_type} == {"SANCTION", "ACCUSE"}, [(e.cameo, e.rule) for e in events]
+    events = coder.code_text("the police curbed the riots by promptly locking up the vhp rabble-rousers.")
+    arrests = [e for e in events if e.cameo == "173"]
+    assert arrests and arrests[0].actor[0].sector == "COP", [(e.cameo, e.rule) for e in events]
+
+
 def test_framing_reaches_through_light_verbs_and_hyphenated_words_match(coder):
     events = coder.code_text("The Macedonian army prepared to resume shelling Albanian rebel-held territory.")
     best = max(events, key=lambda e: e.confidence)

@@ -987,7 +987,7 @@ def _without_topics(events: list[Event], doc: Doc, light_verbs: set[str]) -> lis
         asking = e.cameo[:2] in ASKING_ROOTS
         for head in (t for t in span if t.pos_ in ("VERB", "AUX")):  # "refused to respond to a demand"
             for child in head.children:
-                if child.dep_ in ("dobj", "dative", "prep"):
+                if child.dep_ in ("dobj", "dative", "prep") and not _is_means(child):
                     topics |= {t.i for t in child.subtree if not _inside_own_clause(t, child)}
                 elif asking and child.dep_ == "xcomp" and not _is_light(head, light_verbs):
                     # "called on X to ensure his hearing is open": what is asked for
@@ -998,6 +998,12 @@ def _without_topics(events: list[Event], doc: Doc, light_verbs: set[str]) -> lis
                 if child.dep_ == "advcl" and child.tag_ == "VBG":
                     topics |= {t.i for t in child.subtree}
     return [e for e in events if id(e) not in spans or spans[id(e)].root.i not in topics]
+
+
+def _is_means(prep: Token) -> bool:
+    """"curbed the riots by arresting the ringleaders", "retaliated by shelling the town": "by" with a
+    gerund tells the act through which the other was done, an act of its own, not its topic."""
+    return prep.lower_ == "by" and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children)
 
 
 def _inside_own_clause(token: Token, top: Token, clauses: tuple[str, ...] = ("relcl", "advcl", "ccomp")) -> bool:

@@ -376,6 +376,37 @@ def test_targets_behind_conjuncts_and_partitives(coder, text, cameo_root, recipi
     assert events and {a.country for a in events[0].recipient} == recipients, [(e.cameo, e.recipient) for e in events]
 
 
+def test_a_part_of_a_group_is_the_target_with_its_whole_phrase(coder):
+    # "each of", "some of": a quantifier pronoun heads a partitive, not a reference back
+    (event,) = coder.code_text("The Office of Inspector General opened fraud investigations against each of the "
+                               "top 25 providers.")
+    assert [a.text for a in event.recipient] == ["each of the top 25 providers"], (event.cameo, event.recipient)
+    (event,) = coder.code_text("Eritrea has expelled some of the U.N. peacekeepers.")
+    assert [(a.text, a.code) for a in event.recipient] == [("some of the U.N. peacekeepers", "IGOUNOPKO")]
+    # members that are the doers themselves are no target
+    (event,) = coder.code_text("Police arrested some of them.")
+    assert not any(a.is_resolved for a in event.recipient), event.recipient
+
+
+def test_the_target_of_a_reaction_is_whose_act_it_reacts_to(coder):
+    (event,) = coder.code_text("European Parliament's lead Brexit negotiator Guy Verhofstadt has rejected "
+                               "Theresa May's offer on citizens' rights.")
+    assert [(a.text, a.country) for a in event.recipient] == [("Theresa May's offer", "GBR")], event.recipient
+    # a possessive pronoun is the doer's own: what it is of stays the target
+    (event,) = coder.code_text("France lifted its 48-hour blockade of the U.K.")
+    assert [(a.text, a.country) for a in event.recipient] == [("the U.K.", "GBR")], event.recipient
+
+
+def test_a_transfer_to_someone_may_hang_on_the_members_of_what_is_given(coder):
+    (event,) = coder.code_text("On May 12, 2010, US government returned dozens of pre-Columbian and Mayan "
+                               "artifacts to the Embassy of El Salvador.")
+    assert event.cameo == "084" and _has(event.recipient, "SLV"), event.recipient
+    # (not a phrase inside a name: "the Movement for the Actualization of ...")
+    (event,) = coder.code_text("Nigerian authorities jailed 52 members of the banned Movement for the "
+                               "Actualization of the Sovereign State of Biafra on allegations of treason.")
+    assert event.recipient[0].text.startswith("52 members"), event.recipient
+
+
 def test_participants_of_no_stated_nationality_are_from_where_they_act(geo_coder):
     text = "Hundreds of thousands of protesters blocked streets in Hong Kong to demand democratic reforms."
     (_, events), = list(geo_coder.code([Story(id="hk", text=text, date=date(2019, 6, 16))]))

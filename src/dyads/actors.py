@@ -239,7 +239,7 @@ class ActorResolver:
 
     def _resolve_one(self, head: Token, shared_country: str | None = None) -> list[Actor]:
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in PLURAL_PRONOUNS:
+        if (head.pos_ == "PRON" or lower in PLURAL_PRONOUNS) and not self.is_partitive(head):
             return self._pronoun(head)
         tokens = self.phrase_tokens(head)
         start_tok, end_tok = tokens[0], tokens[-1]
@@ -402,10 +402,15 @@ class ActorResolver:
     def is_actor_like(self, head: Token) -> bool:
         """Does the head word itself name a participant (not e.g. "support" in "support of X", "each"
         in "each of the providers")?"""
-        if head.lemma_.lower() in self.partitives and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        if self.is_partitive(head):
             return False
         return (head.i in self.terms_at or head.i in self.person_at or head.pos_ in ("PROPN", "PRON")
                 or head.lower_ in PLURAL_PRONOUNS)
+
+    def is_partitive(self, head: Token) -> bool:
+        """"dozens of supporters", "each of the providers": a part or count of the members its "of" names."""
+        return head.lemma_.lower() in self.partitives and any(c.dep_ == "prep" and c.lower_ == "of"
+                                                               for c in head.children)
 
     def _cased_like_a_name(self, token: Token) -> bool:
         """Capitalized, unless the story is lower-cased news: in "the gang truce" no person is named."""

@@ -576,7 +576,7 @@ class EventCoderComponent:
             phrase = resolver.resolve(head)
             if not resolver.is_actor_like(head):
                 # (not the doer: "a formula brokered by Norway" is Norway's act)
-                inner = [a for a in self._actor_inside(resolver, head, phrase) if (a.start, a.end) not in taken]
+                inner = self._actor_inside(resolver, head, phrase, taken)
                 if inner:
                     return inner
             # (the actor is not its own target, unless the words say so: "attacked themselves")
@@ -585,7 +585,8 @@ class EventCoderComponent:
             if any(a.is_resolved for a in found) or (found and _is_named(head) and head.ent_type_ not in NOT_ACTORS):
                 return found
             if found and fallback is None \
-                    and ((head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS) or counts_people(head)) \
+                    and ((head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_ACTORS) or counts_people(head)
+                         or resolver.is_partitive(head)) \
                     and not (statement and head.dep_ == "dobj"):
                 fallback = found  # what was condemned, attacked, hoped for; what was said is no target
                 if aimed_at is not None:  # "sanctions against X": X is hit
@@ -637,13 +638,21 @@ class EventCoderComponent:
                 return who
         return dependent(pressure, "poss")
 
-    def _actor_inside(self, resolver: ActorResolver, head: Token, phrase: list[Actor]) -> list[Actor]:
-        """Coded actors inside an object phrase (``phrase``: what the whole phrase resolves to): "an
-        offer from Afghanistan", "a ban imposed on Chadian citizens". A partitive head ("dozens of
-        supporters") keeps its whole phrase as the span. A phrase whose own modifiers name the actor ("the
-        Taliban religious faction that ...") has none inside."""
+    def _actor_inside(self, resolver: ActorResolver, head: Token, phrase: list[Actor],
+                      taken: set[tuple[int, int]]) -> list[Actor]:
+        """Coded actors inside an object phrase (``phrase``: what the whole phrase resolves to), other than
+        those ``taken`` (start, end) as the doers: "an offer from Afghanistan", "a ban imposed on Chadian
+        citizens"; a named owner makes the whole phrase the target ("Theresa May's offer"). A partitive
+        head ("dozens of supporters") keeps its whole phrase as the span. A phrase whose own modifiers name
+        the actor ("the Taliban religious faction that ...") has none inside."""
         if any(c.dep_ in ("compound", "nmod", "amod") and resolver.is_named_actor_term(c) for c in head.children):
             return []
+        owner = dependent(head, "poss")
+        owned = [a for a in phrase if a.is_resolved and (a.start, a.end) not in taken]
+        if owner is not None and owner.pos_ != "PRON" and owned:
+            # "rejected Theresa May's offer on citizens' rights": whose act it is, before what it is about
+            # (not "lifted its blockade of Yemen": "its" is the doer's own)
+            return owned
         preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in INNER_PREPS]
         if not any(a.sector for a in phrase):
             # a thing somewhere is aimed at where it is ("a ceasefire in Libya", "an army base in western
@@ -658,7 +667,7 @@ class EventCoderComponent:
             obj = dependent(prep, "pobj")
             if obj is None:
                 continue
-            inner = [a for a in resolver.resolve(obj) if a.is_resolved]
+            inner = [a for a in resolver.resolve(obj) if a.is_resolved and (a.start, a.end) not in taken]
             if inner and prep.head.i == head.i and prep.lower_ == "of" and \
                     (head.lemma_.lower() in self.partitives or head.like_num):
                 outer = resolver.resolve(head)  # (again, after its members: the story's memory keeps the whole)

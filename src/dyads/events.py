@@ -69,6 +69,7 @@ class TriggerFinder:
         self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
         self.undergo_verbs = knowledge.modality["undergo_verbs"]
         self.prevention_verbs = knowledge.modality["prevention_verbs"]
+        self.partitives = knowledge.modality["partitive_nouns"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in FORCE_ROOTS
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
@@ -355,6 +356,11 @@ class TriggerFinder:
             # hangs the preposition on the object, or on its last conjunct ("launched artillery,
             # mortar and rocket fire against the camps")
             places.append(obj)
+            if obj.lemma_.lower() in self.partitives and (members := prep_object(obj, "of")) is not None \
+                    and members.pos_ == "NOUN":
+                # "returned dozens of artifacts to the embassy": or on the members (not inside a name:
+                # "jailed 52 members of the Movement for the Actualization of ...")
+                places.append(members)
             if (kind := _sum_kind(obj)) is not None:
                 sum_kinds.append(kind)  # "pledged 500 million euros in aid to Ukraine": on what the sum is
             while (obj := dependent(obj, "conj")) is not None:

@@ -1015,6 +1015,27 @@ def test_a_name_after_a_title_anywhere_in_the_story_is_remembered(coder):
     assert [(a.text, a.sector) for a in told.actor] == [("sangliana", "COP")]
 
 
+def test_a_title_word_describing_a_common_noun_names_no_one(coder):
+    # lower-cased news (india-police-events ipe-515): "official" describes the car, which is no person "he"
+    # could later refer to; "vice-president" (tagged an adjective) still titles the name after it
+    events = coder.code_text(
+        "the violent mob had intercepted his official car, complete with a red light on top. on hearing this the "
+        "mob immediately attacked his car. he said he had trained nearly 10,000 policemen in gujarat.")
+    assert not any("car" in a.text for e in events for a in e.actor), [(e.rule, e.actor) for e in events]
+    events = coder.code_text("vhp vice-president giriraj kishore contradicted the statement. kishore said the "
+                             "temple would be built.")
+    said = [e for e in events if e.cameo == "010"]
+    assert said and said[0].actor[0].sector == "GOV", [(e.rule, e.actor) for e in events]
+
+
+def test_commanding_respect_or_directing_a_film_is_no_demand(coder):
+    events = coder.code_text("its the first time that people saw me as a muslim and not as a police officer who "
+                             "commands a lot of respect in the force.")
+    assert not [e for e in events if e.cameo.startswith("10")], [(e.rule, e.recipient) for e in events]
+    events = coder.code_text("The court ordered the release of the prisoners.")
+    assert events and events[0].cameo.startswith("08"), [(e.rule, e.recipient) for e in events]
+
+
 def test_the_title_alone_later_refers_to_the_titled_person(coder):
     events = coder.code_text("police commissioner m.n. singh is away in the u.s. in connection with the mohammed "
                              "afroze case. the commissioner reportedly directed the deputy commissioners of respective "

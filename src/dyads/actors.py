@@ -568,8 +568,8 @@ class ActorResolver:
         where the titled mention is not itself an event participant. In lower-cased text, where the
         NER finds no people, a name is what directly follows a title."""
         for start, term in self.term_of.items():
-            if term.kind == "agent" and term.sector:
-                title = self.terms_at[start]
+            title = self.terms_at[start]
+            if term.kind == "agent" and term.sector and not _describes_next_noun(title[-1]):
                 name = self._name_after(title.end)
                 if name is not None:
                     self._remember_person(name, self.memory.home_country, term.sector)
@@ -590,6 +590,12 @@ class ActorResolver:
             saved = (self.memory.last_person, self.memory.last_group)
             self._resolve_one(head)
             self.memory.last_person, self.memory.last_group = saved
+
+
+def _describes_next_noun(word: Token) -> bool:
+    """Is a title word an adjective of the common noun after it ("his official car"), not a title before
+    a name ("vice-president giriraj kishore", where the tagger may call "president" an adjective too)?"""
+    return word.pos_ == "ADJ" and word.head.i == word.i + 1 and word.head.pos_ == "NOUN"
 
 
 def _inside_another_name(span: Span, own_words: frozenset[str]) -> bool:

@@ -133,9 +133,12 @@ class TriggerFinder:
                 return False
         elif pattern.object and not _has_object(head, pattern.object):
             return False
+        objects = [c for c in head.children if c.dep_ in ("dobj", "compound", "amod")]
         if pattern.unless_object and matches_words(
-                [c for c in head.children if c.dep_ in ("dobj", "compound", "amod")] + passive_subjects(head)
-                + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None],
+                objects + passive_subjects(head)
+                + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None]
+                + [m for o in objects if o.lemma_.lower() in self.partitives  # "commands a lot of respect"
+                   if (m := prep_object(o, "of")) is not None],
                 pattern.unless_object):
             return False  # "fight corruption", "crime fighting", "the gate was locked up", "a search for a solution"
         if pattern.context and not _has_context(head, pattern.context) and not (

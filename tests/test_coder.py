@@ -2047,6 +2047,22 @@ def test_an_attempted_assassination_has_its_own_code_and_the_attempt_noun_frames
 
 
 @pytest.mark.parametrize("text, rule", [
+    ("Germany and UNICEF hand over 30 vehicles to support mobile health and nutrition services for children in Afar "
+     "and Somali regions.", "070.given_to_help"),
+    ("The European Union is mobilising additional funds to support peace building in Colombia.", "070.funds_to_help"),
+    ("France deployed 500 soldiers to support the Malian army.", "072.troops_to_help"),
+    # people mobilized to support a cause rally support (053), they are no aid
+    ("Saudi Arabia has mobilized pressure groups in the United States to help support the rights of Palestinians.",
+     "053.rally"),
+])
+def test_what_is_given_to_help_is_aid_and_its_purpose_no_second_event(coder, text, rule):
+    events = coder.code_text(text)
+    assert max(events, key=lambda e: e.confidence).rule == rule, [(e.rule, e.confidence) for e in events]
+    if rule.startswith("07"):  # (the support is what the giving does, not a statement of support)
+        assert not [e for e in events if e.cameo.startswith("05")], [e.rule for e in events]
+
+
+@pytest.mark.parametrize("text, rule", [
     ("U.S. President Donald Trump has expressed surprise that The Washington Post published a favorable news story "
      "about his fundraising prowess.", "010.express_view"),
     ("Donald Trump falsely claimed victory as millions of votes are yet to be counted.", "010.claim_victory"),

@@ -120,9 +120,12 @@ class EventCoderComponent:
         speakers: list[Event] = []  # "X said": statements that report another event
         mentions: list[Trigger] = []
         event_of: dict[int, Event] = {}  # trigger head index -> the event it gave
+        served = _purposes_served(triggers)
         for trig in triggers:
             if trig.head.i in framing or trig.pattern.frames_only:
                 continue  # its meaning is carried by the event it frames
+            if trig.head.i in served:
+                continue  # "sent troops to support the army": the support is what the sending does
             if trig.head.pos_ in ("VERB", "AUX") and (trig.head.dep_ == "compound"
                                                       or any(c.dep_ == "det" for c in trig.head.children)):
                 continue  # "US-backed forces", "the wounded": a description, not an act
@@ -1123,6 +1126,17 @@ class CodingError(RuntimeError):
         super().__init__(f"story {story_id}: {reason}")
         self.story_id = story_id
         self.reason = reason
+
+
+def _purposes_served(triggers: list[Trigger]) -> set[int]:
+    """The purpose clauses that made a pattern match and say only that it helps ("sent troops [to support the
+    army]", 072 by its ``purpose``): the support is what the pattern's act does, not a statement of support
+    (05). (A purpose that is an act of its own stays one: "sent troops to distribute supplies"; a pattern that
+    frames its purpose, "attempted to assassinate", recodes it instead.)"""
+    purposes = {clause.i for t in triggers if t.pattern.purpose and not t.pattern.governs
+                for clause in t.head.children
+                if is_purpose_clause(clause) and clause.lemma_.lower() in t.pattern.purpose}
+    return {t.head.i for t in triggers if t.head.i in purposes and t.pattern.cameo.startswith("05")}
 
 
 def _one_act_told_twice(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:

@@ -1517,6 +1517,12 @@ def test_a_forced_disappearance_is_no_coercion(coder):
     assert forced.cameo == "170" and _has(forced.recipient, None, "CVL")
 
 
+def test_a_name_joined_by_hyphens_is_whole_even_unknown(coder):
+    (threat,) = coder.code_text("Hezb-e-Islami also threatened to shell Bagram, the military airfield 15 miles north "
+                                "of Kabul.")
+    assert [a.text for a in threat.actor] == ["Hezb-e-Islami"], threat.actor
+
+
 def test_an_act_known_by_its_place_was_done_there_not_by_it(coder):
     (carried,) = coder.code_text("Lashkar-e-Taiba carried out the Mumbai attacks.")
     assert _has(carried.actor, "PAK") and not _has(carried.actor, "IND")  # not Mumbai's attacks

@@ -254,6 +254,11 @@ class ActorResolver:
         # a name the dictionaries know is whole even where the parser cut it ("Lashkar - e - Taiba")
         whole_end = max((ts.end for t in tokens if (ts := self.terms_at.get(t.i)) is not None
                          and ts.start >= span.start), default=span.end)
+        # and so is any name whose words are joined by hyphens ("Hezb-e-Islami", cut after "Hezb")
+        while whole_end + 1 < len(self.doc) and self.doc[whole_end].text == "-" \
+                and not self.doc[whole_end - 1].whitespace_ and not self.doc[whole_end].whitespace_ \
+                and self.doc[whole_end + 1].is_alpha and head.pos_ == "PROPN":
+            whole_end += 2
         if whole_end > span.end:
             span = self.doc[span.start:whole_end]
         if self._is_group_reference(head, tokens) and self.memory.last_group:

@@ -1517,6 +1517,18 @@ def test_a_forced_disappearance_is_no_coercion(coder):
     assert forced.cameo == "170" and _has(forced.recipient, None, "CVL")
 
 
+@pytest.mark.parametrize("text, orderer, ordered", [
+    ("Nicaragua's Sandinista government today ordered the opposition newspaper La Prensa to suspend publication "
+     "indefinitely, a spokesman for the paper said.", "NIC", "the opposition newspaper La Prensa"),
+    ("Afghan President has ordered all Pakistani pro-Taliban newspapers to suspend publications.", "AFG",
+     "all Pakistani pro-Taliban newspapers"),
+])
+def test_ordering_a_paper_to_stop_publishing_silences_it(coder, text, orderer, ordered):
+    events = [e for e in coder.code_text(text) if e.event_type]
+    assert [e.cameo for e in events] == ["172"], [(e.rule, e.actor) for e in events]  # no demand, no paper's act
+    assert _has(events[0].actor, orderer, "GOV") and [a.text for a in events[0].recipient] == [ordered]
+
+
 def test_a_name_joined_by_hyphens_is_whole_even_unknown(coder):
     (threat,) = coder.code_text("Hezb-e-Islami also threatened to shell Bagram, the military airfield 15 miles north "
                                 "of Kabul.")

@@ -1129,14 +1129,19 @@ class CodingError(RuntimeError):
 
 
 def _purposes_served(triggers: list[Trigger]) -> set[int]:
-    """The purpose clauses that made a pattern match and say only that it helps ("sent troops [to support the
-    army]", 072 by its ``purpose``): the support is what the pattern's act does, not a statement of support
-    (05). (A purpose that is an act of its own stays one: "sent troops to distribute supplies"; a pattern that
-    frames its purpose, "attempted to assassinate", recodes it instead.)"""
-    purposes = {clause.i for t in triggers if t.pattern.purpose and not t.pattern.governs
-                for clause in t.head.children
-                if is_purpose_clause(clause) and clause.lemma_.lower() in t.pattern.purpose}
-    return {t.head.i for t in triggers if t.head.i in purposes and t.pattern.cameo.startswith("05")}
+    """The purpose clauses that made a pattern match (by its ``purpose``) and tell no act of their own: one that
+    says only that it helps ("sent troops [to support the army]": the support is what the sending does, not a
+    statement of support, 05), or the pattern's own act again ("ordered the paper [to suspend publication]").
+    (A purpose that is another act stays one: "sent troops to distribute supplies"; a pattern that frames
+    its purpose, "attempted to assassinate", recodes it instead.)"""
+    served: dict[int, str] = {}  # purpose clause head -> the code of the pattern it made match
+    for t in triggers:
+        if t.pattern.purpose and not t.pattern.governs:
+            for clause in t.head.children:
+                if is_purpose_clause(clause) and clause.lemma_.lower() in t.pattern.purpose:
+                    served[clause.i] = t.pattern.cameo
+    return {t.head.i for t in triggers if t.head.i in served
+            and (t.pattern.cameo.startswith("05") or t.pattern.cameo == served[t.head.i])}
 
 
 def _one_act_told_twice(events: list[Event], triggers: list[Trigger], event_of: dict[int, Event]) -> list[Event]:

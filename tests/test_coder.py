@@ -1517,6 +1517,15 @@ def test_a_forced_disappearance_is_no_coercion(coder):
     assert forced.cameo == "170" and _has(forced.recipient, None, "CVL")
 
 
+def test_who_orders_an_act_did_it_whoever_carries_it_out(coder):
+    (patrols,) = coder.code_text("The government of Sindh province has ordered patrols by police and paramilitary "
+                                 "soldiers after violent protests by Muslim groups.")
+    assert [a.text for a in patrols.actor] == ["The government of Sindh province"], patrols.actor
+    # (without an order, the "by" phrase says who did it)
+    (patrols,) = coder.code_text("Patrols by police and paramilitary soldiers began after violent protests.")
+    assert [a.sector for a in patrols.actor] == ["COP", "MIL"], patrols.actor
+
+
 @pytest.mark.parametrize("text, orderer, ordered", [
     ("Nicaragua's Sandinista government today ordered the opposition newspaper La Prensa to suspend publication "
      "indefinitely, a spokesman for the paper said.", "NIC", "the opposition newspaper La Prensa"),

@@ -65,6 +65,7 @@ class TriggerFinder:
                     Doc(nlp.vocab, words=w, lemmas=[*lemmatize(w[:-1]), w[-1]]) for w in map(_words, pattern.nouns)])
         self.object_control = knowledge.modality["object_control"]
         self.light_verbs = knowledge.modality["light_verbs"]
+        self.authority_verbs = knowledge.modality["authority_verbs"]
         self.background_preps = knowledge.modality["background_preps"]
         self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
         self.undergo_verbs = knowledge.modality["undergo_verbs"]
@@ -316,6 +317,9 @@ class TriggerFinder:
         return bare and noun.tag_ == "NN" and not {noun.lemma_.lower(), noun.lower_} & self.actor_words
 
     def _noun_actor(self, noun: Token, depth: int) -> tuple[Token | None, bool]:
+        ordered = noun.dep_ == "dobj" and noun.head.lemma_ in self.authority_verbs
+        if ordered and (orderer := self.subject_of(noun.head, depth + 1))[0] is not None:
+            return orderer
         owner = self._owner_of_act(noun)
         if owner is not None:
             return owner, False

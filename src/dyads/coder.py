@@ -81,7 +81,6 @@ class EventCoderComponent:
         self.condition_marks = modality["condition_marks"]
         self.ultimatum_marks = modality["ultimatum_marks"]
         self.background_preps = modality["background_preps"]
-        self.partitives = modality["partitive_nouns"]
         self.place_nouns = modality["place_nouns"]
         self.measure_nouns = modality["measure_nouns"]
         self.area_measures = set(modality["area_measures"])
@@ -672,7 +671,7 @@ class EventCoderComponent:
                 continue
             inner = [a for a in resolver.resolve(obj) if a.is_resolved and (a.start, a.end) not in taken]
             if inner and prep.head.i == head.i and prep.lower_ == "of" and \
-                    (head.lemma_.lower() in self.partitives or head.like_num):
+                    (resolver.is_partitive(head) or head.like_num):
                 outer = resolver.resolve(head)  # (again, after its members: the story's memory keeps the whole)
                 if len(outer) == 1:
                     whole = outer[0]

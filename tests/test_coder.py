@@ -2078,6 +2078,8 @@ def test_an_attempted_assassination_has_its_own_code_and_the_attempt_noun_frames
      "and Somali regions.", "070.given_to_help"),
     ("The European Union is mobilising additional funds to support peace building in Colombia.", "070.funds_to_help"),
     ("France deployed 500 soldiers to support the Malian army.", "072.troops_to_help"),
+    # (the parser takes "help" for an auxiliary of the verb it helps)
+    ("Canada has said it will send a team to help identify victims of the crash.", "070.given_to_help"),
     # people mobilized to support a cause rally support (053), they are no aid
     ("Saudi Arabia has mobilized pressure groups in the United States to help support the rights of Palestinians.",
      "053.rally"),

@@ -31,6 +31,7 @@ from .events import (
     matches_words,
     passive_subjects,
     prep_object,
+    purpose_words,
 )
 from .knowledge import Knowledge
 from .models import Actor, Event, Location, Story, make_event_id
@@ -1137,8 +1138,9 @@ def _purposes_served(triggers: list[Trigger]) -> set[int]:
     for t in triggers:
         if t.pattern.purpose and not t.pattern.governs:
             for clause in t.head.children:
-                if is_purpose_clause(clause) and clause.lemma_.lower() in t.pattern.purpose:
-                    served[clause.i] = t.pattern.cameo
+                if is_purpose_clause(clause) and purpose_words(clause) & set(t.pattern.purpose):
+                    for word in (clause, *(c for c in clause.children if c.dep_ == "aux")):
+                        served[word.i] = t.pattern.cameo
     return {t.head.i for t in triggers if t.head.i in served
             and (t.pattern.cameo.startswith("05") or t.pattern.cameo == served[t.head.i])}
 

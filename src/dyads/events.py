@@ -145,7 +145,7 @@ class TriggerFinder:
                 head.dep_ == "dobj" and head.head.lemma_ in self.light_verbs
                 and _has_context(head.head, pattern.context, skip=("nsubj", "nsubjpass"))):
             return False  # (the light verb carries the noun's phrases: "announced the deployment ... on a mission")
-        if pattern.purpose and not any(is_purpose_clause(c) and c.lemma_.lower() in pattern.purpose
+        if pattern.purpose and not any(is_purpose_clause(c) and purpose_words(c) & set(pattern.purpose)
                                        for c in head.children):
             return False
         return True
@@ -514,6 +514,13 @@ def is_infinitive(clause: Token) -> bool:
 def is_purpose_clause(clause: Token) -> bool:
     """"(aid) to help Haiti", "(funds) to rebuild the schools": an infinitive clause of purpose."""
     return clause.dep_ in ("xcomp", "advcl", "relcl", "acl") and clause.pos_ == "VERB" and is_infinitive(clause)
+
+
+def purpose_words(clause: Token) -> set[str]:
+    """The verbs that tell what a purpose clause is for: its own and "help", which the parser may take for the
+    auxiliary of the verb it helps ("a team to help identify victims")."""
+    helpers = [c for c in clause.children if c.dep_ == "aux" and c.lower_ != "to"]
+    return {t.lemma_.lower() for t in (clause, *helpers)}
 
 
 def is_passive_participle(verb: Token) -> bool:

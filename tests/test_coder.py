@@ -1084,8 +1084,20 @@ def test_wishing_that_another_acts_is_no_event(coder):
     assert [e.cameo for e in coder.code_text("Obama wants to attack Switzerland.")] == ["138"]
 
 
-def test_demonstrating_a_strength_is_no_protest(coder):
-    assert not coder.code_text("The army demonstrated its strength with a parade in the capital.")
+@pytest.mark.parametrize("text", [
+    "The army demonstrated its strength with a parade in the capital.",
+    # what is demonstrated is shown, whatever it is
+    "However, the figures obtained by reporters demonstrate this with a clarity previously lacking.",
+    "The data have demonstrated that the reform has failed.",
+    # and money shelled out is paid, statistics released are published
+    "Hackers made cash machines shell out the money.",
+    "The ministry released the crime statistics on Monday.",
+])
+def test_a_verb_in_its_everyday_sense_is_no_event(coder, text):
+    assert not coder.code_text(text), [e.rule for e in coder.code_text(text)]
+
+
+def test_demonstrating_in_the_street_is_a_protest(coder):
     assert [e.cameo for e in coder.code_text("Thousands demonstrated against the war in London.")] == ["140"]
 
 
@@ -2294,3 +2306,11 @@ def test_whose_sanctions_they_are_is_who_lifts_them(coder):
 def test_protest_leaders_are_the_opposition_not_the_government(coder):
     (met,) = coder.code_text("Protest leaders met the military council.")
     assert [a.sector for a in met.actor] == ["OPP"], met
+
+
+def test_owning_up_to_an_act_is_claiming_responsibility(coder):
+    events = coder.code_text("The two officers accepted responsibility for the deaths of the prisoners.")
+    assert [e.cameo for e in events] == ["015"], [e.rule for e in events]
+    # (a duty taken on is no act owned up to)
+    assert not [e for e in coder.code_text("Afghan forces assumed responsibility for security in Helmand.")
+                if e.cameo == "015"]

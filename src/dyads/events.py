@@ -122,7 +122,7 @@ class TriggerFinder:
         if pattern.voice and head.pos_ in ("VERB", "AUX"):
             deps = {c.dep_ for c in head.children}
             if pattern.voice == "intransitive":
-                if deps & {"dobj", "auxpass", "nsubjpass"} or is_passive_participle(head):
+                if deps & {"dobj", "ccomp", "auxpass", "nsubjpass"} or is_passive_participle(head):
                     return False
             elif not deps & ({"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())):
                 return False

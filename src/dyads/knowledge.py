@@ -81,7 +81,8 @@ class EventPattern:
     agentive: bool = False  # the doer must be someone, not a thing: "the new law will help" is no aid
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed"); "intransitive": only
-    # without an object and not in the passive ("the workers struck", not "a car bomb struck a bus")
+    # without an object or a clause as one, and not in the passive ("the workers struck", not "a car bomb
+    # struck a bus")
     converse: bool = False  # the subject undergoes the act, the recipient roles name its doer ("received
     # weapons from the government": the government gave)
     jointly: str | None = None  # the CAMEO code of the act when parties of two or more countries do it together

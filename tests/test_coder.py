@@ -1092,6 +1092,10 @@ def test_wishing_that_another_acts_is_no_event(coder):
     # and money shelled out is paid, statistics released are published
     "Hackers made cash machines shell out the money.",
     "The ministry released the crime statistics on Monday.",
+    # ransoms charged are demanded money; paying for goods is a purchase; a thing feeds no one
+    "The ransoms are charged by the rebels.",
+    "Mora Palma allegedly paid the donors in cash.",
+    "Rising prices have fed the growth of the black market.",
 ])
 def test_a_verb_in_its_everyday_sense_is_no_event(coder, text):
     assert not coder.code_text(text), [e.rule for e in coder.code_text(text)]
@@ -2314,3 +2318,13 @@ def test_owning_up_to_an_act_is_claiming_responsibility(coder):
     # (a duty taken on is no act owned up to)
     assert not [e for e in coder.code_text("Afghan forces assumed responsibility for security in Helmand.")
                 if e.cameo == "015"]
+
+
+@pytest.mark.parametrize("language_mention", [
+    "(see Portuguese original)", "(in Portuguese)", "in a Portuguese-language daily", "in the Portuguese original",
+])
+def test_a_language_named_after_a_people_says_nothing_of_the_storys_country(coder, language_mention):
+    story = (f"Brazil's prisons are overcrowded, a report found {language_mention}. The report was published "
+             f"in Portuguese. The police arrested 30 men on Monday.")
+    (arrest,) = [e for e in coder.code_text(story) if e.cameo.startswith("17")]
+    assert arrest.actor[0].country == "BRA", arrest.actor

@@ -128,6 +128,8 @@ class ActorResolver:
             if term is None or (term.kind in COUNTRY_KINDS
                                 and names_a_side_taken(self.text, span.start_char, span.end_char)):
                 continue  # "pro-Russia rebels", "Iranian-backed militias" are not Russian nor Iranian
+            if term.kind == "demonym" and self._names_a_language(span):
+                continue  # "see Spanish original", "(in Spanish)": a language, not the country
             if term.kind == "person" and len(span) == 1 and _inside_another_name(
                     span, knowledge.name_words.get(normalize_phrase(term.phrase), frozenset())):
                 continue  # "Howard Cotto" is not John Howard, nor "Arturo Chavez" Hugo Chavez
@@ -378,6 +380,17 @@ class ActorResolver:
         if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
             self.memory.by_head[head.lemma_.lower()] = (country, sector)
         return [actor]
+
+    def _names_a_language(self, span: Span) -> bool:
+        """Is a demonym the name of a language ("in Spanish", "translated from Arabic", "the Portuguese
+        original", "a Spanish-language daily")? (A language takes no article: "withdrew from the Syrian [side]".)"""
+        root = span.root
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        return root.ent_type_ == "LANGUAGE" \
+            or _hyphenated_word_after(self.text, span.end_char) in ("language", "speaking") \
+            or (root.dep_ == "pobj" and root.head.lower_ in ("in", "from", "into")
+                and not any(c.dep_ == "det" for c in root.children)) \
+            or (after is not None and after.lemma_.lower() in self.knowledge.modality["language_nouns"])
 
     def is_a_state(self, actor: Actor) -> bool:
         """Is the phrase just a state's name ("Yemen", "the United States"), not its people ("five Mexicans")

@@ -1096,6 +1096,9 @@ def test_wishing_that_another_acts_is_no_event(coder):
     "The ransoms are charged by the rebels.",
     "Mora Palma allegedly paid the donors in cash.",
     "Rising prices have fed the growth of the black market.",
+    # hit men are killers for hire, not men hit; a ruling appealed goes to a higher court
+    "The Zetas served as hit men for their Gulf patrons.",
+    "The defence will appeal the ruling.",
 ])
 def test_a_verb_in_its_everyday_sense_is_no_event(coder, text):
     assert not coder.code_text(text), [e.rule for e in coder.code_text(text)]
@@ -2328,3 +2331,10 @@ def test_a_language_named_after_a_people_says_nothing_of_the_storys_country(code
              f"in Portuguese. The police arrested 30 men on Monday.")
     (arrest,) = [e for e in coder.code_text(story) if e.cameo.startswith("17")]
     assert arrest.actor[0].country == "BRA", arrest.actor
+
+
+def test_what_is_thrown_at_a_checkpoint_is_an_attack_on_it(coder):
+    (attack,) = coder.code_text("Men on motorcycles threw two grenades at a temporary checkpoint.")
+    assert attack.cameo == "190" and [r.text for r in attack.recipient] == ["a temporary checkpoint"]
+    (cordon,) = coder.code_text("Police threw a cordon around the area.")
+    assert cordon.cameo == "150"

@@ -239,6 +239,9 @@ def test_detects_places_inside_names_and_after_locative_prepositions(resolver, n
     # A short word inside a name is no postal abbreviation ("La" is not Louisiana's "LA").
     outlet = "The director of Progresar Foundation told La Silla Vacia that nothing moves without them."
     assert not [outlet[s:e] for s, e in resolver.detect(nlp(outlet)) if outlet[s:e] == "La"]
+    # A word of a name that is only another name of a district is no place ("Public" of Rubanda, Uganda).
+    ministry = "It was the highest figure since 2000, the Public Security Ministry announced."
+    assert not [ministry[s:e] for s, e in resolver.detect(nlp(ministry)) if "Public" in ministry[s:e]]
     # A place inside a name is no scene of events: the event of that sentence falls to the story's places.
     event = _event(text, "reported", "The Washington Post reported")
     resolver.locate_events(text, [event], resolver.resolve(text, spans))

@@ -525,7 +525,9 @@ class PlaceResolver:
             if place.feature in (CITY, CAPITAL):
                 return place.population >= (LOWER_CASE_CITY_MIN_POP if lower_cased else RESCUE_TOWN_MIN_POP) \
                     and normalize(place.name) == normalize(surface)
-            return True
+            # a lesser division only by its own name: "Public" (in "the Public Security Ministry") is another
+            # name of Rubanda, Uganda
+            return place.feature != DIVISION or normalize(place.name) == normalize(surface)
         return False
 
     def _is_place_name(self, surface: str, place_keys: set[str], allow_town: bool,

@@ -2338,3 +2338,20 @@ def test_what_is_thrown_at_a_checkpoint_is_an_attack_on_it(coder):
     assert attack.cameo == "190" and [r.text for r in attack.recipient] == ["a temporary checkpoint"]
     (cordon,) = coder.code_text("Police threw a cordon around the area.")
     assert cordon.cameo == "150"
+
+
+def test_a_bare_participle_clause_befalls_the_subject_of_the_sentence(coder):
+    events = coder.code_text("When asked about the sanctions, Mnuchin said the government would review its options.")
+    assert not [e for e in events if e.cameo.startswith("02") and [a.text for a in e.actor] == ["Mnuchin"]], \
+        [(e.rule, e.actor) for e in events]
+    (arrest,) = [e for e in coder.code_text("Arrested in 2010, the rebel leader was freed by the army in 2012.")
+                 if e.cameo.startswith("17")]
+    assert [r.text for r in arrest.recipient] == ["the rebel leader"]
+
+
+@pytest.mark.parametrize("text", [
+    "Javier Rivera has pleaded guilty to drug trafficking.",  # an answer to a charge, no plea to anyone
+    "A large portion of Uraba encircles the Gulf of Uraba.",  # land surrounds, no one besieges
+])
+def test_no_appeal_nor_siege_in_these_words(coder, text):
+    assert not [e for e in coder.code_text(text) if e.cameo[:2] in ("02", "19")], coder.code_text(text)

@@ -134,7 +134,7 @@ class TriggerFinder:
                 return False
         elif pattern.object and not _has_object(head, pattern.object):
             return False
-        objects = [c for c in head.children if c.dep_ in ("dobj", "compound", "amod")]
+        objects = [c for c in head.children if c.dep_ in ("dobj", "compound", "amod", "acomp")]
         if pattern.unless_object and matches_words(
                 objects + passive_subjects(head)
                 + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None]
@@ -620,7 +620,10 @@ def passive_subjects(verb: Token) -> list[Token]:
 def _passive_sharing_a_subject(verb: Token) -> bool:
     """A passive open clause or conjunct whose subject is the verb above's: "are reported to have been
     injured", "returned and is now accused", "was tortured and killed" (a bare participle conjoined to a
-    passive shares its auxiliary)."""
+    passive shares its auxiliary); or a bare past participle of an adverbial clause ("when asked about the
+    sanctions, Mnuchin said", "arrested in 2010, he was freed")."""
+    if verb.dep_ == "advcl" and verb.tag_ == "VBN":
+        return not any(c.dep_ in ("aux", "auxpass", *SUBJECTS, *PASSIVE_SUBJECTS) for c in verb.children)
     if verb.dep_ not in ("xcomp", "conj"):
         return False
     if dependent(verb, "auxpass") is not None:

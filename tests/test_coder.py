@@ -2355,3 +2355,29 @@ def test_a_bare_participle_clause_befalls_the_subject_of_the_sentence(coder):
 ])
 def test_no_appeal_nor_siege_in_these_words(coder, text):
     assert not [e for e in coder.code_text(text) if e.cameo[:2] in ("02", "19")], coder.code_text(text)
+
+
+@pytest.mark.parametrize("text, not_cameo", [
+    ("More broadly, the case speaks to the lack of trust in the country's institutions.", "040"),  # it shows
+    ("Costa Rica is exporting cocaine to four continents.", "061"),  # drug smuggling, no economic cooperation
+    ("The sooner this happens, the sooner the military can return to barracks.", "084"),  # nothing given back
+    ("Critics argued that the law was meant to protect corrupt elites.", "074"),  # a law shields no one
+    ("His brother Alfredo was captured shortly before then.", "192"),  # a man captured is detained (173)
+    ("Witnesses said his bodyguards were armed with pistols.", "072"),  # they carry arms, no one gave them
+    ("The documents provide evidence of transactions between the firm and armed groups.", "064"),  # a source
+    ("The revelation supports the notion that it is now one of the most powerful groups.", "051"),  # evidence
+    ("He supplied no data to support this claim.", "070"),
+])
+def test_words_of_an_act_said_of_something_else_are_not_that_act(coder, text, not_cameo):
+    assert not [e for e in coder.code_text(text) if e.cameo == not_cameo], coder.code_text(text)
+
+
+def test_what_is_given_back_is_returned_even_when_parsed_as_an_adverb(coder):
+    events = coder.code_text("The U.S. Fish and Wildlife Service returned to Brazil last Wednesday 21 frogs from the "
+                             "Adelphobates galactonotus species.")
+    assert [e.cameo for e in events] == ["084"] and [r.country for r in events[0].recipient] == ["BRA"]
+
+
+def test_arming_another_is_military_aid(coder):
+    (aid,) = coder.code_text("Iran armed the Houthi rebels in Yemen.")
+    assert aid.cameo == "072" and aid.actor[0].country == "IRN", aid

@@ -74,6 +74,7 @@ class EventCoderComponent:
         self.intent_aux = modality["intent_aux"]
         self.negation = modality["negation"]
         self.obligation_aux = modality["obligation_aux"]
+        self.polity_nouns = modality["polity_nouns"]
         self.intent_adjectives = modality["intent_adjectives"]
         self.possibility_adjectives = modality["possibility_adjectives"]
         self.achievement_adjectives = modality["achievement_adjectives"]
@@ -373,6 +374,8 @@ class EventCoderComponent:
         auxes = _aux(anchor) | _aux(trig.head) | _aux(_clause_of(trig.head, self.light_verbs))
         if is_purpose_clause(anchor) and anchor.dep_ in ("advcl", "xcomp"):
             auxes |= _aux(anchor.head)  # "will visit Senegal to mediate": the purpose shares the future
+            # ("should cooperate to encourage refugees to return": the purpose of an act only called for)
+            hypothetical = hypothetical or bool(_aux(anchor.head) & self.obligation_aux)
         if anchor.dep_ == "ccomp" and anchor.head.lemma_ in self.reporting_verbs:
             auxes = {"will" if a in ("would", "could") else a for a in auxes}  # reported future: "said it would"
         if reporter is not None:
@@ -792,7 +795,7 @@ class EventCoderComponent:
     def _is_someone(self, head: Token, resolver: ActorResolver) -> bool:
         """Does the phrase name someone who can act, not a thing ("the new law", "tools")?"""
         return head.pos_ in ("PROPN", "PRON") or head.ent_type_ in NAMED_ACTORS \
-            or head.lower_ in self.finder.actor_words \
+            or head.lower_ in self.finder.actor_words or head.lemma_.lower() in self.polity_nouns \
             or any(a.is_resolved for a in resolver.resolve(head))  # "his country", "the group al-Nusra Front"
 
     def _reported_obligation(self, reporter: Trigger) -> Token | None:

@@ -121,8 +121,13 @@ class TriggerFinder:
             return False
         if pattern.voice and head.pos_ in ("VERB", "AUX"):
             deps = {c.dep_ for c in head.children}
+            if any(c.dep_ == "npadvmod" and c.pos_ == "NOUN" and not c.ent_type_ for c in head.children):
+                deps.add("dobj")  # "returned to Brazil last Wednesday 21 frogs": an object parsed as an adverb
             if pattern.voice == "intransitive":
                 if deps & {"dobj", "ccomp", "auxpass", "nsubjpass"} or is_passive_participle(head):
+                    return False
+            elif pattern.voice == "active":
+                if "dobj" not in deps or deps & {"auxpass", "nsubjpass"} or is_passive_participle(head):
                     return False
             elif not deps & ({"auxpass", "nsubjpass"} | ({"dobj"} if pattern.voice == "transitive" else set())):
                 return False

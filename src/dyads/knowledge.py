@@ -82,7 +82,7 @@ class EventPattern:
     voice: str | None = None  # "passive": only in the passive ("50 were held"); "transitive": only with an
     # object or in the passive ("police dispersed the mob", not "the mob dispersed"); "intransitive": only
     # without an object or a clause as one, and not in the passive ("the workers struck", not "a car bomb
-    # struck a bus")
+    # struck a bus"); "active": only with an object, not in the passive ("armed the rebels", not "armed with")
     converse: bool = False  # the subject undergoes the act, the recipient roles name its doer ("received
     # weapons from the government": the government gave)
     jointly: str | None = None  # the CAMEO code of the act when parties of two or more countries do it together
@@ -277,7 +277,7 @@ def _pattern(entry: dict, cameo: dict[str, CameoCode]) -> EventPattern:
         raise ValueError(f"event pattern {pattern.id!r} has neither verbs nor nouns")
     if pattern.plover_type and pattern.plover_type not in {c.plover_type for c in cameo.values()}:
         raise ValueError(f"event pattern {pattern.id!r}: unknown PLOVER type {pattern.plover_type!r}")
-    if pattern.voice not in (None, "passive", "transitive", "intransitive"):
-        raise ValueError(f"event pattern {pattern.id!r}: voice must be passive, transitive or intransitive, "
-                         f"got {pattern.voice!r}")
+    if pattern.voice not in (None, "passive", "transitive", "active", "intransitive"):
+        raise ValueError(f"event pattern {pattern.id!r}: voice must be passive, transitive, active or "
+                         f"intransitive, got {pattern.voice!r}")
     return pattern

@@ -2367,6 +2367,11 @@ def test_no_appeal_nor_siege_in_these_words(coder, text):
     ("The documents provide evidence of transactions between the firm and armed groups.", "064"),  # a source
     ("The revelation supports the notion that it is now one of the most powerful groups.", "051"),  # evidence
     ("He supplied no data to support this claim.", "070"),
+    ("The Cali Cartel amassed a fortune worth an estimated 12 billion dollars.", "150"),  # wealth, no forces
+    ("The government directed its resources towards reining in the gang.", "100"),  # no order to anyone
+    # a fixed expression: "as opposed to" is "rather than"
+    ("Officials stress the cash seized, as opposed to what authorities do with the money.", "120"),
+    ("The capture of the gang offers a rare insight into the workings of these trafficking rings.", "030"),
 ])
 def test_words_of_an_act_said_of_something_else_are_not_that_act(coder, text, not_cameo):
     assert not [e for e in coder.code_text(text) if e.cameo == not_cameo], coder.code_text(text)

@@ -63,6 +63,8 @@ class TriggerFinder:
             if pattern.nouns:  # the last word is given as a lemma
                 self.matcher.add(f"{pattern.id}|NOUN", [
                     Doc(nlp.vocab, words=w, lemmas=[*lemmatize(w[:-1]), w[-1]]) for w in map(_words, pattern.nouns)])
+        self.idioms = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.idioms.add("idiom", [nlp.make_doc(phrase) for phrase in knowledge.modality["idioms"]])
         self.object_control = knowledge.modality["object_control"]
         self.light_verbs = knowledge.modality["light_verbs"]
         self.authority_verbs = knowledge.modality["authority_verbs"]
@@ -88,7 +90,10 @@ class TriggerFinder:
     def find(self, doc: Doc) -> list[Trigger]:
         """The winning trigger for each trigger head in the doc, in text order."""
         best: dict[int, Trigger] = {}
+        in_idioms = {i for _, start, end in self.idioms(doc) for i in range(start, end)}
         for match_id, start, end in self.matcher(doc):
+            if start in in_idioms or end - 1 in in_idioms:
+                continue  # "as opposed to", "needless to say"
             pattern_id, pos = doc.vocab.strings[match_id].rsplit("|", 1)
             pattern = self.patterns[pattern_id]
             span = doc[start:end]

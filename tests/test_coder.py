@@ -2386,3 +2386,11 @@ def test_what_is_given_back_is_returned_even_when_parsed_as_an_adverb(coder):
 def test_arming_another_is_military_aid(coder):
     (aid,) = coder.code_text("Iran armed the Houthi rebels in Yemen.")
     assert aid.cameo == "072" and aid.actor[0].country == "IRN", aid
+
+
+def test_the_leader_of_a_body_no_dictionary_knows_holds_no_government_post(coder):
+    (said,) = coder.code_text("Michael Shifter, president of the Inter-American Dialogue, said the policy would "
+                              "continue.")
+    assert said.actor[0].sector != "GOV", said.actor
+    (said,) = coder.code_text("The president of Colombia said the policy would continue.")
+    assert said.actor[0].code == "COLGOV", said.actor

@@ -44,6 +44,9 @@ RELATION_NOUNS = {"ally", "partner", "rival", "enemy", "foe", "neighbour", "neig
 # Nouns that, owned by a pronoun, mean the owner's country ("his country", "their government").
 HOME_NOUNS = {"country": None, "nation": None, "government": "GOV", "state": None, "people": "CVL"}
 ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "pobj", "conj"}
+# Titles of whoever leads a body: "president of IBI Consultants" holds no government post.
+LEADER_TITLES = {"president", "director", "chairman", "chairwoman", "chair", "head", "chief", "founder", "leader",
+                 "coordinator", "executive director", "director general", "ceo"}
 # People who speak or act for a body named after them: their code is the body's.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "representative",
                 "member", "head", "chief", "source", "statement", "envoy", "delegate", "delegation"}
@@ -306,7 +309,8 @@ class ActorResolver:
             terms = [t for t in terms[1:] if t[1] < head.i] + [terms[0]]
         for _distance, _start, term in terms:
             if term.kind == "agent":
-                sector = sector or term.sector
+                if not self._leads_an_unknown_body(self.terms_at[_start]):
+                    sector = sector or term.sector
             elif country is None:
                 country = term.country
                 if term.kind == "organization":
@@ -380,6 +384,18 @@ class ActorResolver:
         if sector is not None and head.i in self.terms_at and head.pos_ == "NOUN":
             self.memory.by_head[head.lemma_.lower()] = (country, sector)
         return [actor]
+
+    def _leads_an_unknown_body(self, title: Span) -> bool:
+        """Is a leader's title followed by a named body no dictionary knows ("Michael Shifter, president of the
+        Inter-American Dialogue", "director of IBI Consultants")? A post there is no government post."""
+        if normalize_phrase(title.text) not in LEADER_TITLES:
+            return False
+        for tok in title:
+            for prep in tok.children:
+                body = dependent(prep, "pobj") if prep.dep_ == "prep" and prep.lower_ == "of" else None
+                if body is not None and body.ent_type_ == "ORG" and body.i not in self.terms_at:
+                    return True
+        return False
 
     def _names_a_language(self, span: Span) -> bool:
         """Is a demonym the name of a language ("in Spanish", "translated from Arabic", "the Portuguese

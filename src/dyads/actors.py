@@ -118,6 +118,7 @@ class ActorResolver:
         self.knowledge = knowledge
         self.story_date = story_date
         self.partitives = knowledge.modality["partitive_nouns"]
+        self.language_nouns = knowledge.modality["language_nouns"]
         self.memory = StoryMemory()
         # (start, end) of phrases whose country is only the story's home country, assumed, not stated
         self.assumed_country: set[tuple[int, int]] = set()
@@ -406,7 +407,7 @@ class ActorResolver:
             or _hyphenated_word_after(self.text, span.end_char) in ("language", "speaking") \
             or (root.dep_ == "pobj" and root.head.lower_ in ("in", "from", "into")
                 and not any(c.dep_ == "det" for c in root.children)) \
-            or (after is not None and after.lemma_.lower() in self.knowledge.modality["language_nouns"])
+            or (after is not None and after.lemma_.lower() in self.language_nouns)
 
     def is_a_state(self, actor: Actor) -> bool:
         """Is the phrase just a state's name ("Yemen", "the United States"), not its people ("five Mexicans")

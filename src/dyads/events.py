@@ -126,8 +126,8 @@ class TriggerFinder:
             return False
         if pattern.voice and head.pos_ in ("VERB", "AUX"):
             deps = {c.dep_ for c in head.children}
-            if any(c.dep_ == "npadvmod" and c.pos_ == "NOUN" and not c.ent_type_ for c in head.children):
-                deps.add("dobj")  # "returned to Brazil last Wednesday 21 frogs": an object parsed as an adverb
+            if any(_object_parsed_as_adverb(c) for c in head.children):
+                deps.add("dobj")  # "returned to Brazil last Wednesday 21 frogs"
             if pattern.voice == "intransitive":
                 if deps & {"dobj", "ccomp", "auxpass", "nsubjpass"} or is_passive_participle(head):
                     return False
@@ -676,6 +676,12 @@ def matches_words(tokens, words: list[str]) -> bool:
     return False
 
 
+def _object_parsed_as_adverb(child: Token) -> bool:
+    """A bare noun the parser hung on the verb as an adverb, no date nor other entity: "stepped up vigil",
+    "returned to Brazil last Wednesday 21 frogs"."""
+    return child.dep_ == "npadvmod" and child.pos_ == "NOUN" and not child.ent_type_
+
+
 def _sum_kind(obj: Token) -> Token | None:
     """What a sum is of: "aid" in "500 million euros in aid", "$33 million in assistance"."""
     kind = prep_object(obj, "in")
@@ -703,7 +709,7 @@ def _has_object(head: Token, words: list[str]) -> bool:
         elif child.dep_ == "ccomp" and (is_infinitive(child) or _is_small_clause(child)) \
                 and (subject := dependent(child, "nsubj")) is not None:
             candidates.append(subject)  # "declared [a state of siege to begin]", "accept [refugees fleeing]"
-        elif child.dep_ == "npadvmod" and child.pos_ == "NOUN" and not child.ent_type_ \
+        elif _object_parsed_as_adverb(child) \
                 and child.i - 1 in (head.i, *(c.i for c in head.children if c.dep_ == "prt")):
             candidates.append(child)  # "police have stepped up vigil": a bare object taken for an adverb
     for right in head.rights:

@@ -2394,3 +2394,14 @@ def test_the_leader_of_a_body_no_dictionary_knows_holds_no_government_post(coder
     assert said.actor[0].sector != "GOV", said.actor
     (said,) = coder.code_text("The president of Colombia said the policy would continue.")
     assert said.actor[0].code == "COLGOV", said.actor
+
+
+def test_the_purpose_of_an_act_only_called_for_is_no_fact(coder):
+    events = coder.code_text("The two ministers agreed that their countries should cooperate to encourage refugees "
+                             "to return home.")
+    assert not [e for e in events if e.cameo.startswith("02") and not e.hypothetical], events
+
+
+def test_countries_are_someone_who_can_share_intelligence(coder):
+    events = coder.code_text("Dozens of countries have agreed to share intelligence on foreign fighters.")
+    assert [e.cameo for e in events] == ["031"], [e.rule for e in events]

@@ -794,8 +794,7 @@ class EventCoderComponent:
 
     def _is_someone(self, head: Token, resolver: ActorResolver) -> bool:
         """Does the phrase name someone who can act, not a thing ("the new law", "tools")?"""
-        if resolver.is_partitive(head) and (members := prep_object(head, "of")) is not None \
-                and self._is_someone(members, resolver):
+        if (members := self.finder.partitive_members(head)) is not None and self._is_someone(members, resolver):
             return True  # "dozens of countries" are countries
         return head.pos_ in ("PROPN", "PRON") or head.ent_type_ in NAMED_ACTORS \
             or head.lower_ in self.finder.actor_words or head.lemma_.lower() in self.polity_nouns \

@@ -148,7 +148,7 @@ class TriggerFinder:
         if pattern.unless_object and matches_words(
                 objects + passive_subjects(head)
                 + [o for p in ("for", "of", "against") if (o := prep_object(head, p)) is not None]
-                + [m for o in objects if (m := self._partitive_members(o)) is not None],  # "a lot of respect"
+                + [m for o in objects if (m := self.partitive_members(o)) is not None],  # "a lot of respect"
                 pattern.unless_object):
             return False  # "fight corruption", "crime fighting", "the gate was locked up", "a search for a solution"
         if pattern.context and not _has_context(head, pattern.context) and not (
@@ -325,7 +325,7 @@ class TriggerFinder:
         bare = not any(c.dep_ in ("det", "poss", "nummod", "compound") for c in noun.children)
         return bare and noun.tag_ == "NN" and not {noun.lemma_.lower(), noun.lower_} & self.actor_words
 
-    def _partitive_members(self, token: Token) -> Token | None:
+    def partitive_members(self, token: Token) -> Token | None:
         """What a part or count is of: "artifacts" in "dozens of artifacts", "respect" in "a lot of respect"."""
         return prep_object(token, "of") if token.lemma_.lower() in self.partitives else None
 
@@ -376,7 +376,7 @@ class TriggerFinder:
             # hangs the preposition on the object, or on its last conjunct ("launched artillery,
             # mortar and rocket fire against the camps")
             places.append(obj)
-            if (members := self._partitive_members(obj)) is not None and members.pos_ == "NOUN":
+            if (members := self.partitive_members(obj)) is not None and members.pos_ == "NOUN":
                 # "returned dozens of artifacts to the embassy": or on the members (not inside a name:
                 # "jailed 52 members of the Movement for the Actualization of ...")
                 places.append(members)

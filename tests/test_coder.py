@@ -1798,6 +1798,46 @@ def test_who_survives_an_attack_is_its_target(coder):
     assert attempt.cameo == "185" and not attempt.actor and _has(attempt.recipient, None, "GOV"), attempt
 
 
+@pytest.mark.parametrize("text, victims, doers", [
+    ("Three soldiers died in a bomb blast in Kabul.", ["Three soldiers"], []),
+    ("Two people died during the clashes between police and protesters.", ["Two people"], []),
+    ("Two protesters died in police firing on Sunday.", ["Two protesters"], ["police"]),
+])
+def test_who_died_in_an_attack_underwent_it(coder, text, victims, doers):
+    (event,) = coder.code_text(text)
+    assert event.cameo.startswith(("18", "19")), event
+    assert [a.text for a in event.recipient][:1] == victims and [a.text for a in event.actor] == doers, event
+
+
+@pytest.mark.parametrize("text", [
+    "Last week's attack on the embassy was condemned by France.",  # a time is no doer, nor who condemned it
+    "Sunday's bombing of the embassy was condemned by France.",
+])
+def test_an_attack_known_by_its_time_names_no_attacker(all_events_coder, text):
+    attacks = [e for e in all_events_coder.code_text(text) if e.cameo.startswith("18")]
+    assert attacks and all(not e.actor for e in attacks), attacks
+
+
+@pytest.mark.parametrize("text, code, recipients", [
+    ("Egypt called for a ceasefire between Israel and Hamas.", "0256", ["ISR", "PSE"]),  # an appeal, no truce
+    ("The UN Security Council called for an immediate ceasefire in Gaza.", "0256", ["PSE"]),
+    ("Hamas called a truce with Israel.", "0871", ["ISR"]),  # declared one
+])
+def test_calling_for_a_truce_is_an_appeal_calling_one_declares_it(coder, text, code, recipients):
+    (event,) = coder.code_text(text)
+    assert event.cameo == code and [a.country for a in event.recipient] == recipients, event
+
+
+@pytest.mark.parametrize("text", [
+    "North Korea test-fired two ballistic missiles into the sea on Sunday, South Korea's military said.",
+    "Iran tested a new long-range missile.",
+    "North Korea conducted its sixth nuclear test.",
+])
+def test_a_weapons_test_shows_force_and_strikes_no_one(coder, text):
+    (test, *_) = coder.code_text(text)
+    assert test.cameo == "150" and test.actor[0].country in ("PRK", "IRN") and not test.recipient, test
+
+
 def test_a_cardiac_arrest_is_no_one_s_act(coder):
     assert coder.code_text("Dr Dalal had suffered a cardiac arrest only a fortnight back.") == []
 

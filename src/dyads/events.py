@@ -30,6 +30,8 @@ FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 ACTOR_POS = {"NOUN", "PROPN", "PRON"}
 NOT_PEOPLE_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 FORCE_ROOTS = ("18", "19", "20")  # CAMEO roots of force: assault, fight, mass violence
+TIMES = ("DATE", "TIME")
+JUDGING_ROOTS = ("05", "11", "12")  # CAMEO roots that judge an act: approve, disapprove, reject
 
 
 @dataclass
@@ -71,12 +73,17 @@ class TriggerFinder:
         self.background_preps = knowledge.modality["background_preps"]
         self.fired_from_verbs = knowledge.modality["fired_from_verbs"]
         self.undergo_verbs = knowledge.modality["undergo_verbs"]
+        self.casualty_verbs = knowledge.modality["casualty_verbs"]
         self.prevention_verbs = knowledge.modality["prevention_verbs"]
         self.partitives = knowledge.modality["partitive_nouns"]
         self.event_nouns = {p.split()[-1] for pattern in knowledge.patterns for p in pattern.nouns}
         self.force_verbs = {p.split()[0] for pattern in knowledge.patterns if pattern.cameo[:2] in FORCE_ROOTS
                             for p in pattern.verbs}  # "opened fire", "shelled": acts of force
         self.event_noun_phrases = {p for pattern in knowledge.patterns for p in pattern.nouns if " " in p}
+        # verbs that judge an act (approve, disapprove, reject: CAMEO 05, 11, 12): "the attack was condemned by X"
+        # (single words that judge by themselves: not "take" of "take issue with", nor "sign" of "sign an accord")
+        self.judging_verbs = {p for pattern in knowledge.patterns if pattern.cameo[:2] in JUDGING_ROOTS
+                              and not pattern.object for p in pattern.verbs if " " not in p}
         # single words that name an actor ("police" in "police firing", not "air" in "air strike")
         self.actor_words = {phrase for phrase in knowledge.actor_terms if " " not in phrase}
         # A framing verb frames whatever pattern matched it: "threatened to shell" is a threat even
@@ -286,9 +293,10 @@ class TriggerFinder:
         return token.lower_ in self.actor_words or token.ent_type_ in NAMED_ACTORS
 
     def _named_doer(self, noun: Token) -> Token | None:
-        """The doer an event noun names: its possessor or its "by" phrase ("talks by telephone" name a means)."""
+        """The doer an event noun names: its possessor or its "by" phrase ("talks by telephone" name a means;
+        "Sunday's bombing" a time)."""
         owner = dependent(noun, "poss")
-        if owner is not None:
+        if owner is not None and owner.ent_type_ not in TIMES:
             return owner
         agent = prep_object(noun, "by")
         return agent if agent is not None and not self._is_means(agent) else None
@@ -343,8 +351,12 @@ class TriggerFinder:
         # ("police foiled an attack on the base", "the attempt was thwarted by guards": not the police's, nor the
         # guards')
         prevented = noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_ in self.prevention_verbs
-        if noun.dep_ in ("nsubj", "ROOT") or background or self._undergone(noun) or known_by_place or predicate \
-                or prevented:
+        # ("the attack was condemned by France": who judged the act did not do it; "on Friday's violence, the
+        # minister said": an act known by its time is no act of whoever speaks of it)
+        judged = noun.dep_ == "nsubjpass" and noun.head.lemma_ in self.judging_verbs
+        dated = (time := dependent(noun, "poss")) is not None and time.ent_type_ in TIMES
+        if noun.dep_ in ("nsubj", "ROOT") or judged or dated or background or self._undergoing_verb(noun) \
+                or known_by_place or predicate or prevented:
             # (who acted "after the shooting" is not the subject of the sentence, nor who revived "the Geneva
             # talks", an act known by its place; "X carried out the Mumbai attacks": X did)
             return None, False
@@ -352,14 +364,23 @@ class TriggerFinder:
             return self.subject_of(noun.head, depth + 1)
         return None, False
 
-    def _undergone(self, noun: Token) -> bool:
-        """Is the act the object of a verb of undergoing ("survived an assassination attempt")?"""
-        return noun.dep_ == "dobj" and noun.head.lemma_ in self.undergo_verbs
+    def _undergoing_verb(self, noun: Token) -> Token | None:
+        """The verb whose subject underwent the act: "survived an assassination attempt", "died in the
+        blast" (the subject is no doer: "three soldiers died in a bomb blast")."""
+        if noun.dep_ == "dobj" and noun.head.lemma_ in self.undergo_verbs:
+            return noun.head
+        if noun.dep_ == "acl" and noun.tag_ == "VBG" and noun.head.i == noun.i - 1 and dependent(noun, "dobj") is None:
+            noun = noun.head  # "died in police firing", parsed "police [firing]": the act is the phrase
+        prep = noun.head
+        if noun.dep_ == "pobj" and prep.lower_ in ("in", "during", "from") and prep.head.lemma_ in self.casualty_verbs:
+            return prep.head
+        return None
 
     def recipient_heads(self, trigger: Trigger, roles: list[str]) -> list[Token]:
         """Candidate recipient heads in the order of the pattern's roles (first, who underwent the act)."""
         head = trigger.head
-        undergoer = self.subject_of(head.head)[0] if self._undergone(head) else None
+        verb = self._undergoing_verb(head)
+        undergoer = self.subject_of(verb)[0] if verb is not None else None
         return ([undergoer] if undergoer is not None else []) + self._role_heads(trigger, roles)
 
     def _role_heads(self, trigger: Trigger, roles: list[str]) -> list[Token]:
@@ -369,6 +390,9 @@ class TriggerFinder:
             places.append(adjective)
         if head.pos_ == "NOUN":  # "launched an operation, Operation Rah-e-Nijat, against militants": on its name
             places += [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        last = trigger.span[-1]
+        if head.pos_ == "VERB" and last.pos_ == "ADP" and (called_for := dependent(last, "pobj")) is not None:
+            places.append(called_for)  # "called for a truce between the sides": on what is called for
         obj = dependent(head, "dobj")
         sum_kinds = []
         if obj is not None:

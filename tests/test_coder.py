@@ -1838,6 +1838,12 @@ def test_a_weapons_test_shows_force_and_strikes_no_one(coder, text):
     assert test.cameo == "150" and test.actor[0].country in ("PRK", "IRN") and not test.recipient, test
 
 
+def test_protesting_that_something_is_wrong_is_criticism_not_a_demonstration(all_events_coder):
+    events = all_events_coder.code_text("The opposition protested to the election commission that the vote was rigged.")
+    assert [(e.cameo, e.actor[0].sector, e.recipient[0].sector) for e in events if e.cameo[:2] in ("11", "14")] \
+        == [("111", "OPP", "GOV")], events
+
+
 def test_a_cardiac_arrest_is_no_one_s_act(coder):
     assert coder.code_text("Dr Dalal had suffered a cardiac arrest only a fortnight back.") == []
 

@@ -1844,6 +1844,58 @@ def test_protesting_that_something_is_wrong_is_criticism_not_a_demonstration(all
         == [("111", "OPP", "GOV")], events
 
 
+@pytest.mark.parametrize("text, code, actor, recipient", [
+    ("Demonstrators set fire to the US embassy in Baghdad.", "145", "CVL", "USAGOV"),
+    ("The rebels set alight a police station.", "1712", "REB", "COP"),
+    ("Soldiers repelled an attack by Taliban fighters on a checkpoint.", "190", "MIL", "AFGREBTAL"),
+    ("Police pushed back the protesters.", "175", "COP", "CVL"),
+])
+def test_setting_fire_and_beating_back(coder, text, code, actor, recipient):
+    (event,) = coder.code_text(text)
+    assert (event.cameo, event.actor[0].code, event.recipient[0].code) == (code, actor, recipient), event
+
+
+@pytest.mark.parametrize("text", ["The proposal was pushed back to next year.",
+                                  "The government pushed back the deadline by a month."])
+def test_what_is_pushed_back_in_time_is_postponed(all_events_coder, text):
+    assert all_events_coder.code_text(text) == []
+
+
+@pytest.mark.parametrize("text, code, recipient", [
+    ("FIFA suspended Russia from all competitions.", "160", "RUS"),
+    ("ECOWAS suspended Mali's membership.", "160", "MLI"),
+    ("United States suspended military aid to Indonesia.", "162", "IDN"),  # not the member state's suspension
+    ("Russia vetoed a UN Security Council resolution condemning the annexation.", "129", "IGO"),
+])
+def test_suspending_a_member_state_cuts_ties_and_a_veto_is_a_veto(coder, text, code, recipient):
+    (event,) = coder.code_text(text)
+    assert event.cameo == code and event.recipient[0].country == recipient, event
+
+
+@pytest.mark.parametrize("text, home", [
+    ("Police fired tear gas at protesters on Palestine Street in Baghdad.", "IRQ"),
+    ("a place of worship at kanak road was set on fire by a mob.", None),  # lower-cased news
+])
+def test_a_street_named_after_a_country_is_no_mention_of_it(coder, text, home):
+    (event,) = coder.code_text(text)
+    assert event.actor[0].country == home, event
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Venezuela's opposition boycotted the parliamentary elections.", "143"),  # a political boycott
+    ("Iran boycotted the Geneva talks.", "125"),  # a refusal to meet
+    ("China boycotted Lithuanian goods.", "163"),  # a sanction
+])
+def test_what_is_boycotted_decides_the_code(coder, text, code):
+    (event,) = coder.code_text(text)
+    assert event.cameo == code, event
+
+
+def test_receiving_fighter_jets_is_the_sender_s_military_aid(coder):
+    (event,) = coder.code_text("Ukraine received the first batch of F-16 fighter jets from Denmark.")
+    assert (event.cameo, event.actor[0].country, event.recipient[0].country) == ("072", "DNK", "UKR"), event
+
+
 def test_a_cardiac_arrest_is_no_one_s_act(coder):
     assert coder.code_text("Dr Dalal had suffered a cardiac arrest only a fortnight back.") == []
 

@@ -119,10 +119,12 @@ class ActorResolver:
         self.story_date = story_date
         self.partitives = knowledge.modality["partitive_nouns"]
         self.language_nouns = knowledge.modality["language_nouns"]
+        self.street_nouns = knowledge.modality["street_nouns"]
         self.memory = StoryMemory()
         # (start, end) of phrases whose country is only the story's home country, assumed, not stated
         self.assumed_country: set[tuple[int, int]] = set()
         self._resolving: set[int] = set()
+        self.lower_cased = is_lower_cased(doc)
         self.terms_at: dict[int, Span] = {}  # token index -> the term span covering it
         self.term_of: dict[int, ActorTerm] = {}  # term span start -> what the term says
         for span in doc.spans.get(TERMS_KEY, []):
@@ -134,6 +136,8 @@ class ActorResolver:
                 continue  # "pro-Russia rebels", "Iranian-backed militias" are not Russian nor Iranian
             if term.kind == "demonym" and self._names_a_language(span):
                 continue  # "see Spanish original", "(in Spanish)": a language, not the country
+            if term.kind in ("country", "demonym") and self._names_a_street(span):
+                continue  # "Kanak Road", "Palestine Street": a street
             if term.kind == "person" and len(span) == 1 and _inside_another_name(
                     span, knowledge.name_words.get(normalize_phrase(term.phrase), frozenset())):
                 continue  # "Howard Cotto" is not John Howard, nor "Arturo Chavez" Hugo Chavez
@@ -146,7 +150,6 @@ class ActorResolver:
             elif term.sector == "MED" and term.kind == "organization":
                 # a news outlet hints at the story's country ("told the times of india"), less than a name does
                 self.memory.country_mentions.append((span.start_char, span.end_char, term.country, 0.5))
-        self.lower_cased = is_lower_cased(doc)
         self.person_at: dict[int, Span] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -408,6 +411,13 @@ class ActorResolver:
             or (root.dep_ == "pobj" and root.head.lower_ in ("in", "from", "into")
                 and not any(c.dep_ == "det" for c in root.children)) \
             or (after is not None and after.lemma_.lower() in self.language_nouns)
+
+    def _names_a_street(self, span: Span) -> bool:
+        """Is the country word the name of a street ("Palestine Street"; not "a Syrian road", unless the story is
+        lower-cased news, where "kanak road" is all one can see)?"""
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        return after is not None and after.lower_ in self.street_nouns \
+            and (after.is_title or self.lower_cased)
 
     def is_a_state(self, actor: Actor) -> bool:
         """Is the phrase just a state's name ("Yemen", "the United States"), not its people ("five Mexicans")

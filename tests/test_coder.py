@@ -1800,6 +1800,7 @@ def test_who_survives_an_attack_is_its_target(coder):
 
 @pytest.mark.parametrize("text, victims, doers", [
     ("Three soldiers died in a bomb blast in Kabul.", ["Three soldiers"], []),
+    ("The party member died in prison in Rangoon after torture.", ["The party member"], []),
     ("Two people died during the clashes between police and protesters.", ["Two people"], []),
     ("Two protesters died in police firing on Sunday.", ["Two protesters"], ["police"]),
 ])
@@ -1894,6 +1895,32 @@ def test_what_is_boycotted_decides_the_code(coder, text, code):
 def test_receiving_fighter_jets_is_the_sender_s_military_aid(coder):
     (event,) = coder.code_text("Ukraine received the first batch of F-16 fighter jets from Denmark.")
     assert (event.cameo, event.actor[0].country, event.recipient[0].country) == ("072", "DNK", "UKR"), event
+
+
+@pytest.mark.parametrize("text, target", [
+    ("A Taliban suicide bomber detonated his explosives-laden vehicle near an Afghan army base.",
+     "an Afghan army base"),  # the vehicle is the bomb
+    ("A suicide bomber blew himself up at a checkpoint in Kabul.", "a checkpoint in Kabul"),
+])
+def test_the_target_of_a_bombing_is_where_the_bomb_went_off(coder, text, target):
+    (event,) = coder.code_text(text)
+    assert event.cameo.startswith("183") and [a.text for a in event.recipient] == [target], event
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Police arrested former vice president Jorge Glas.", "ELI"),
+    ("Police arrested the ex-army chief.", "ELI"),
+    ("The former Soviet republic's president met Putin.", "GOV"),  # "former" is the republic's, he is in office
+])
+def test_who_held_a_post_is_one_of_the_elite(coder, text, code):
+    (event,) = coder.code_text(text)
+    person = event.recipient[0] if event.cameo == "173" else event.actor[0]
+    assert person.sector == code, event
+
+
+def test_a_counterpart_holds_the_same_kind_of_post(coder):
+    (talks,) = coder.code_text("Russian Foreign Minister Sergey Lavrov held talks with his Syrian counterpart.")
+    assert talks.recipient[0].code == "SYRGOV", talks
 
 
 def test_a_cardiac_arrest_is_no_one_s_act(coder):

@@ -52,6 +52,9 @@ SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "off
                 "member", "head", "chief", "source", "statement", "envoy", "delegate", "delegation"}
 # Terms that name a country by its name, people, capital or government
 COUNTRY_KINDS = ("country", "demonym", "capital", "government")
+OFFICE_SECTORS = {"GOV", "MIL", "LEG", "JUD", "COP"}  # posts one can hold and leave
+FORMER_WORDS = {"former", "ex", "ex-"}
+ELITE = "ELI"
 HYPHENATED_WORD = re.compile(r"-(\w+)")  # "-backed" in "Iranian-backed", "-based" in "UK-based"
 # "Iranian-backed militias": the country backs them, it is not theirs
 SIDE_TAKING_PARTICIPLES = {"backed", "sponsored", "supported", "funded", "financed", "armed", "allied", "aligned",
@@ -326,6 +329,8 @@ class ActorResolver:
                 if term.kind == "person":
                     person = term
                     person_span = self.terms_at[_start]
+        if sector in OFFICE_SECTORS and _formerly(head, tokens, [self.terms_at[start] for _, start, _ in terms]):
+            sector = ELITE
         names = [self.person_at[t.i] for t in tokens if t.i in self.person_at]
         name = names[0] if names else person_span
         bare = not terms and head.pos_ in ("NOUN", "PROPN") and not any(
@@ -347,6 +352,9 @@ class ActorResolver:
             elif known:
                 country = country or known[0]
                 sector = sector or known[1]
+        if owner is not None and sector is None and head.lemma_.lower() == "counterpart":
+            # "his Syrian counterpart" holds the kind of post he holds
+            sector = next((a.sector for a in self._pronoun(owner) if a.sector), None)
         if owner is not None and country is None and lower in HOME_NOUNS:
             owned = self._pronoun(owner)
             if owned:
@@ -635,6 +643,13 @@ class ActorResolver:
             saved = (self.memory.last_person, self.memory.last_group)
             self._resolve_one(head)
             self.memory.last_person, self.memory.last_group = saved
+
+
+def _formerly(head: Token, tokens: list[Token], terms: list[Span]) -> bool:
+    """"former vice president Jorge Glas", "the ex-army chief": who held a post is one of the elite (CAMEO ELI), no
+    longer of the government ("the former Soviet republic's president" holds his)."""
+    return any(t.lower_ in FORMER_WORDS and (t.head.i == head.i or any(s.start <= t.head.i < s.end for s in terms))
+               for t in tokens)
 
 
 def _describes_next_noun(word: Token) -> bool:

@@ -372,7 +372,8 @@ class TriggerFinder:
         if noun.dep_ == "acl" and noun.tag_ == "VBG" and noun.head.i == noun.i - 1 and dependent(noun, "dobj") is None:
             noun = noun.head  # "died in police firing", parsed "police [firing]": the act is the phrase
         prep = noun.head
-        if noun.dep_ == "pobj" and prep.lower_ in ("in", "during", "from") and prep.head.lemma_ in self.casualty_verbs:
+        if noun.dep_ == "pobj" and prep.lower_ in ("in", "during", "from", "after") \
+                and prep.head.lemma_ in self.casualty_verbs:
             return prep.head
         return None
 

